@@ -1,0 +1,113 @@
+"""Command line: train one lecture preset and save it to saved_models/.
+
+    python -m core.train --list
+    python -m core.train --preset nn-xavier [--epochs N | --steps N] [--name MODEL_NAME] [--json]
+
+Prints the lecture's "Epoch: 0001 cost = …" lines while it trains. A run whose cost becomes
+NaN (the lr-too-high preset) stops, says so plainly and saves nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from core.data import DATA_HASH, DataUnavailableError, load_mnist
+from core.model_store import ModelCard, sanitize_name, save_model
+from core.presets import PRESETS, Preset, get_preset
+from core.spec import ModelSpec
+
+
+def make_card(name: str, spec: ModelSpec, result, preset: Preset | None) -> ModelCard:
+    """The card for a finished training result."""
+    from core.models import count_parameters
+
+    return ModelCard(
+        name=name, spec=spec.to_dict(), description=spec.describe(), kind=spec.kind,
+        preset=preset.name if preset else None,
+        published_accuracy=preset.published_accuracy if preset else None,
+        test_accuracy=result.test_accuracy, train_accuracy=result.train_accuracy,
+        validation_accuracy=result.validation_accuracy, parameters=count_parameters(result.model),
+        training_seconds=round(result.seconds, 2), epochs_run=result.epochs_run, steps_run=result.steps_run,
+        seed=spec.seed, data_hash=DATA_HASH, diverged=result.diverged,
+        member_test_accuracies=result.member_test_accuracies,
+        samples_per_second=round(result.samples_per_second, 1),
+    )
+
+
+def _print_epoch(event: dict) -> None:
+    if event["kind"] == "epoch":
+        print(f"Epoch: {event['epoch']:04d} cost = {event['cost']:.9f}  accuracy = {event['accuracy']:.4f}  "
+              f"validation accuracy = {event['validation_accuracy']:.4f}", file=sys.stderr, flush=True)
+
+
+def _list_presets() -> None:
+    for preset in PRESETS.values():
+        print(f"{preset.name:28s} {preset.published_accuracy:7.4f}  {preset.source:22s} {preset.spec.describe()}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI entry point."""
+    parser = argparse.ArgumentParser(prog="python -m core.train", description="Train a lecture preset and save it.")
+    parser.add_argument("--list", action="store_true", help="list the presets with their published accuracy")
+    parser.add_argument("--preset", help="preset name (see --list)")
+    length = parser.add_mutually_exclusive_group()
+    length.add_argument("--epochs", type=int, help="train for N epochs instead of the preset's length")
+    length.add_argument("--steps", type=int, help="train for N batches instead of the preset's length")
+    parser.add_argument("--name", help="saved model name (default: the preset name)")
+    parser.add_argument("--models-dir", type=Path, default=None, help="where to save (default: saved_models/)")
+    parser.add_argument("--train-limit", type=int, default=None, help="use only the first N training digits (quick runs)")
+    parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    args = parser.parse_args(argv)
+
+    if args.list:
+        _list_presets()
+        return 0
+    if not args.preset:
+        parser.error("give --preset NAME (or --list)")
+    try:
+        preset = get_preset(args.preset)
+        spec = preset.spec
+        if args.epochs is not None:
+            spec = spec.replace(epochs=args.epochs, steps=None)
+        if args.steps is not None:
+            spec = spec.replace(steps=args.steps, epochs=None)
+        spec.validate()
+        name = sanitize_name(args.name or preset.name)
+        if args.train_limit is not None and args.train_limit < spec.batch_size:
+            raise ValueError(f"--train-limit must be at least the batch size ({spec.batch_size})")
+        data = load_mnist()
+    except (ValueError, DataUnavailableError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+    from core.training import train
+
+    print(f"training {preset.name}: {spec.describe()}", file=sys.stderr, flush=True)
+    result = train(spec, data, on_progress=_print_epoch, train_limit=args.train_limit)
+    summary = {
+        "preset": preset.name, "name": name, "test_accuracy": result.test_accuracy,
+        "published_accuracy": preset.published_accuracy, "train_accuracy": result.train_accuracy,
+        "validation_accuracy": result.validation_accuracy, "epochs_run": result.epochs_run,
+        "steps_run": result.steps_run, "seconds": round(result.seconds, 2), "diverged": result.diverged,
+        "diverged_at_step": result.diverged_at_step, "member_test_accuracies": result.member_test_accuracies,
+        "saved": None,
+    }
+    if result.diverged:
+        print(f"DIVERGED at step {result.diverged_at_step}: the cost became NaN (learning rate too high). "
+              f"The broken model predicts one digit for everything: test accuracy {result.test_accuracy:.4f} "
+              f"(published {preset.published_accuracy:.4f}). Nothing was saved.", file=sys.stderr)
+    else:
+        path = save_model(result.model, make_card(name, spec, result, preset), args.models_dir)
+        summary["saved"] = str(path)
+        print(f"{preset.name}: test accuracy {result.test_accuracy:.4f} (published {preset.published_accuracy:.4f}) "
+              f"in {result.seconds:.0f} s; saved {path}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
