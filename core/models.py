@@ -132,11 +132,12 @@ def make_loss(spec: ModelSpec) -> keras.losses.Loss:
     return keras.losses.SparseCategoricalCrossentropy()
 
 
-def build_model(spec: ModelSpec, name: str = "model") -> keras.Model:
+def build_model(spec: ModelSpec, name: str = "model", steps_per_execution: int = 1) -> keras.Model:
     """Build and compile the model a spec describes (labels are integer digits 0–9)."""
     model = build_network(spec, name=name)
     # XLA (jit_compile) is 2–3× slower on this CPU (NOTES.md): always off.
-    model.compile(optimizer=make_optimizer(spec), loss=make_loss(spec), metrics=["accuracy"], jit_compile=False)
+    model.compile(optimizer=make_optimizer(spec), loss=make_loss(spec), metrics=["accuracy"], jit_compile=False,
+                  steps_per_execution=steps_per_execution)
     return model
 
 

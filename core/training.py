@@ -23,6 +23,7 @@ ProgressCallback = Callable[[dict[str, Any]], None]
 StopCallback = Callable[[], bool]
 EVALUATION_BATCH_SIZE = 1000
 DEFAULT_LOG_EVERY_STEPS = 10
+STEPS_PER_EXECUTION = 10
 
 
 @dataclasses.dataclass
@@ -66,6 +67,18 @@ def steps_per_epoch(spec: ModelSpec, train_size: int) -> int:
     return math.ceil(train_size / spec.batch_size)
 
 
+def steps_per_execution_for(spec: ModelSpec, log_every: int) -> int:
+    """Batches run per call into TensorFlow: fewer Python round trips, callbacks every N steps.
+
+    It must divide the logging interval and, for step-limited runs, the step count, so the
+    curves and the stop land exactly; a NaN cost is then caught within N steps.
+    """
+    for candidate in (STEPS_PER_EXECUTION, 5, 2):
+        if log_every % candidate == 0 and (spec.steps is None or spec.steps % candidate == 0):
+            return candidate
+    return 1
+
+
 def _make_callback_class():
     import keras
 
@@ -78,6 +91,7 @@ def _make_callback_class():
             self.log_every, self.max_steps, self.batches_per_epoch = log_every, max_steps, batches_per_epoch
             self.step_offset, self.member = step_offset, member
             self.step = 0
+            self.last_logged_step = 0
             self.epoch = 0
             self.diverged_at_step: int | None = None
             self.cancelled = False
@@ -94,7 +108,8 @@ def _make_callback_class():
                 self.model.stop_training = True
                 self._emit("step", cost=cost, accuracy=float(logs.get("accuracy", float("nan"))))
                 return
-            if self.step % self.log_every == 0:
+            if self.step - self.last_logged_step >= self.log_every:
+                self.last_logged_step = self.step
                 self._emit("step", cost=cost, accuracy=float(logs.get("accuracy", float("nan"))))
                 if self.should_stop is not None and self.should_stop():
                     self.cancelled = True
@@ -128,7 +143,7 @@ def _fit_one(spec, train, validation, on_progress, should_stop, log_every, membe
     from core.models import build_model
 
     keras.utils.set_random_seed(spec.seed)
-    model = build_model(spec, name=name)
+    model = build_model(spec, name=name, steps_per_execution=steps_per_execution_for(spec, log_every))
     train_inputs, train_labels = images_to_inputs(train[0]), train[1].astype(np.int32)
     validation_data = (images_to_inputs(validation[0]), validation[1].astype(np.int32))
     # A summed cost grows with the batch: validate in batches of the same size so the two curves compare.

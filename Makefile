@@ -1,0 +1,47 @@
+# Two commands set everything up on a fresh machine:
+#   make run    virtual environment + pinned requirements + MNIST, then starts the app
+#   make test   the same + test packages + Chromium, then runs every test
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+
+.PHONY: run test setup setup-test data chromium models bench
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+setup: $(VENV)/.installed data
+
+setup-test: $(VENV)/.installed-test data chromium
+
+data: $(VENV)/.installed
+	$(PY) -m core.data
+
+# Browser tests need Debian's chromium (Playwright's own browser download does not work offline).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing and cannot be installed here (needs root + apt): browser tests will fail" >&2; exit 1; fi; }
+	@chromium --version
+
+run: setup
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+
+test: setup-test
+	$(PY) -m pytest -q
+
+# Re-create the shipped lecture models (see README for the time each takes on 2 cores).
+models: setup
+	$(PY) -m core.ship
+
+bench: setup
+	$(PY) -m bench.training_speed

@@ -1,0 +1,43 @@
+"""Real training on slices of real MNIST: learning, divergence as a result, cancel, step limits."""
+
+import math
+
+from core.presets import get_preset
+from core.spec import ModelSpec
+from core.training import train
+
+
+def test_a_short_real_training_ends_far_above_chance(mnist):
+    events = []
+    result = train(ModelSpec(hidden_units=(64,), epochs=2), mnist, on_progress=events.append, train_limit=5_000)
+    assert result.test_accuracy > 0.85  # chance is 0.10
+    assert not result.diverged and result.epochs_run == 2 and result.steps_run == 100
+    epochs = [event for event in events if event["kind"] == "epoch"]
+    assert [event["epoch"] for event in epochs] == [1, 2]
+    assert epochs[1]["cost"] < epochs[0]["cost"], "the cost falls"
+    steps = [event["step"] for event in events if event["kind"] == "step"]
+    assert steps == sorted(steps) and steps[-1] == 100
+
+
+def test_the_learning_rate_too_high_preset_diverges_without_crashing(mnist):
+    spec = get_preset("softmax-lr-too-high").spec.replace(steps=100)
+    result = train(spec, mnist, train_limit=10_000)
+    assert result.diverged and result.diverged_at_step <= 100
+    assert math.isnan(result.history["loss"][-1])
+    assert abs(result.test_accuracy - 0.098) < 0.01  # one class for everything: 980 of 10,000
+
+
+def test_the_seed_softmax_with_lr_0_01_does_not_diverge(mnist):
+    result = train(get_preset("softmax-gd").spec.replace(steps=300), mnist)
+    assert not result.diverged and result.steps_run == 300 and result.test_accuracy > 0.85
+
+
+def test_should_stop_cancels_the_run(mnist):
+    calls = []
+
+    def should_stop() -> bool:
+        calls.append(1)
+        return len(calls) >= 2
+
+    result = train(ModelSpec(epochs=5), mnist, should_stop=should_stop, train_limit=5_000)
+    assert result.cancelled and result.steps_run == 20 and result.epochs_run == 1
