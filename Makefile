@@ -40,8 +40,12 @@ test: setup-test
 	$(PY) -m pytest -q
 
 # Re-create the shipped lecture models (see README for the time each takes on 2 cores).
+SHIPPED_PRESETS := softmax nn nn-xavier nn-dropout cnn-lab cnn-deep cnn-drawn
 models: setup
-	$(PY) -m core.ship
+	for preset in $(SHIPPED_PRESETS); do $(PY) -m core.train --preset $$preset || exit 1; done
+	$(PY) -m bench.recognition --update-cards
 
 bench: setup
 	$(PY) -m bench.training_speed
+	$(PY) -m bench.worker_speed
+	$(PY) -m bench.inference_speed

@@ -82,3 +82,10 @@ def test_listing_skips_broken_cards_and_models_without_weights(models_copy):
 def test_delete_removes_both_files(models_copy):
     model_store.delete_model("small-softmax", models_copy)
     assert not (models_copy / "small-softmax.keras").exists() and not (models_copy / "small-softmax.json").exists()
+
+
+def test_saved_files_hold_weights_but_no_optimizer_state(small_models_dir):
+    with zipfile.ZipFile(small_models_dir / "small-nn-xavier.keras") as archive:
+        weights_size = archive.getinfo("model.weights.h5").file_size
+    parameters = json.loads((small_models_dir / "small-nn-xavier.json").read_text())["parameters"]
+    assert weights_size < parameters * 4 * 1.2, "Adam's moment estimates would triple the file"
