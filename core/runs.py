@@ -1,0 +1,419 @@
+"""The run store: every training run, its status, its metrics and the queue, in SQLite (WAL).
+
+A run is one training job. The page creates it (`create_run`, status "queued"); `dispatch`
+starts the oldest queued runs, each in its own OS process (`python -m core.worker RUN_ID`),
+while at most `max_parallel_runs()` train at once; the worker writes metrics and the final
+status. Any tab, page or server can read any run. Connections are short-lived (one per call)
+so many processes can share the file; WAL lets readers watch while a worker writes.
+
+    queued ──► running ──► finished | diverged | cancelled | failed | interrupted
+       └──► cancelled | failed
+
+"interrupted": the server restarted and the run's worker process was gone. "failed": the
+worker raised, or died while the server was watching it; the reason is kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import math
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from core.model_store import sanitize_name
+from core.spec import ModelSpec
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_RUNS_DIR = REPO_ROOT / "runs"
+DATABASE_NAME = "runs.sqlite3"
+DEFAULT_MAX_PARALLEL_RUNS = 1  # a 2-core machine trains one model at a time at full speed
+LECTURE_TRAIN_SIZE = 55_000
+WORKER_COMMAND = (sys.executable, "-m", "core.worker")
+
+ACTIVE_STATUSES = ("queued", "running")
+FINAL_STATUSES = ("finished", "diverged", "cancelled", "failed", "interrupted")
+STATUSES = ACTIVE_STATUSES + FINAL_STATUSES
+# new status → the statuses it may come from
+_ALLOWED_FROM = {
+    "running": ("queued",),
+    "finished": ("running",),
+    "diverged": ("running",),
+    "cancelled": ("queued", "running"),
+    "failed": ("queued", "running"),
+    "interrupted": ("running",),
+}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    preset TEXT,
+    status TEXT NOT NULL,
+    phase TEXT NOT NULL DEFAULT '',
+    queued_at REAL NOT NULL,
+    started_at REAL,
+    finished_at REAL,
+    pid INTEGER,
+    cancel_requested INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    result TEXT,
+    options TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS metrics (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    epoch INTEGER NOT NULL,
+    member INTEGER NOT NULL DEFAULT 0,
+    cost REAL,
+    accuracy REAL,
+    validation_cost REAL,
+    validation_accuracy REAL,
+    seconds REAL,
+    logged_at REAL
+);
+CREATE INDEX IF NOT EXISTS metrics_by_run ON metrics (run_id, kind, step);
+CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status, id);
+"""
+_METRIC_COLUMNS = ("kind", "step", "epoch", "member", "cost", "accuracy", "validation_cost", "validation_accuracy",
+                   "seconds", "logged_at")
+_initialised: set[Path] = set()
+_children: dict[int, subprocess.Popen] = {}  # workers this process started, reaped so none stays a zombie
+
+
+class InvalidTransition(ValueError):
+    """A status change the run's life cycle does not allow (e.g. finished → running)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+    """One row of the runs table, decoded."""
+
+    id: int
+    name: str
+    spec: ModelSpec
+    preset: str | None
+    status: str
+    phase: str
+    queued_at: float
+    started_at: float | None
+    finished_at: float | None
+    pid: int | None
+    cancel_requested: bool
+    error: str | None
+    result: dict[str, Any] | None
+    options: dict[str, Any]
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: its numbers can still change."""
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def train_limit(self) -> int | None:
+        """Training digits used (None: the lecture's 55,000)."""
+        return self.options.get("train_limit")
+
+    @property
+    def total_steps(self) -> int:
+        """Batches the run will train if nothing stops it early (all ensemble members)."""
+        train_size = min(self.train_limit or LECTURE_TRAIN_SIZE, LECTURE_TRAIN_SIZE)
+        per_epoch = math.ceil(train_size / self.spec.batch_size)
+        per_member = self.spec.steps if self.spec.steps is not None else self.spec.epochs * per_epoch
+        return per_member * self.spec.ensemble_members
+
+    @property
+    def label(self) -> str:
+        """Short stable label, e.g. '#3 nn-xavier'."""
+        return f"#{self.id} {self.name}"
+
+
+def runs_dir() -> Path:
+    """Where the run store lives: $MNIST_LAB_RUNS_DIR or runs/ in the repo."""
+    return Path(os.environ.get("MNIST_LAB_RUNS_DIR", DEFAULT_RUNS_DIR)).resolve()
+
+
+def database_path() -> Path:
+    """The SQLite file of the run store."""
+    return runs_dir() / DATABASE_NAME
+
+
+def log_path(run_id: int) -> Path:
+    """The worker's stdout/stderr for one run (tracebacks land here)."""
+    return runs_dir() / f"run-{run_id}.log"
+
+
+def max_parallel_runs() -> int:
+    """How many runs may train at once: $MNIST_LAB_MAX_PARALLEL_RUNS (0 pauses the queue), default 1."""
+    value = os.environ.get("MNIST_LAB_MAX_PARALLEL_RUNS", "").strip()
+    try:
+        return max(0, int(value)) if value else DEFAULT_MAX_PARALLEL_RUNS
+    except ValueError:
+        return DEFAULT_MAX_PARALLEL_RUNS
+
+
+@contextlib.contextmanager
+def connect(immediate: bool = False) -> Iterator[sqlite3.Connection]:
+    """A short-lived connection in one transaction (IMMEDIATE: take the write lock first); always closes."""
+    path = database_path()
+    if path not in _initialised:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        connection.row_factory = sqlite3.Row
+        connection.execute("PRAGMA busy_timeout = 30000")
+        if path not in _initialised:
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.executescript(_SCHEMA)
+            _initialised.add(path)
+        connection.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable enough, no fsync per write
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        yield connection
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    finally:
+        connection.close()
+
+
+def _decode(row: sqlite3.Row) -> Run:
+    return Run(
+        id=row["id"], name=row["name"], spec=ModelSpec.from_dict(json.loads(row["spec"])), preset=row["preset"],
+        status=row["status"], phase=row["phase"], queued_at=row["queued_at"], started_at=row["started_at"],
+        finished_at=row["finished_at"], pid=row["pid"], cancel_requested=bool(row["cancel_requested"]),
+        error=row["error"], result=json.loads(row["result"]) if row["result"] else None,
+        options=json.loads(row["options"] or "{}"),
+    )
+
+
+def create_run(spec: ModelSpec, name: str, preset: str | None = None, train_limit: int | None = None,
+               **options: Any) -> int:
+    """Queue a new run (the spec is validated, the name sanitised); returns its id."""
+    spec.validate()
+    if train_limit is not None and not (spec.batch_size <= train_limit <= LECTURE_TRAIN_SIZE):
+        raise ValueError(f"train_limit must be from the batch size ({spec.batch_size}) to {LECTURE_TRAIN_SIZE:,}, "
+                         f"got {train_limit!r}")
+    all_options = {**options, "train_limit": train_limit}
+    with connect() as connection:
+        cursor = connection.execute(
+            "INSERT INTO runs (name, spec, preset, status, queued_at, options) VALUES (?, ?, ?, 'queued', ?, ?)",
+            (sanitize_name(name), spec.to_json(), preset, time.time(), json.dumps(all_options)),
+        )
+        return int(cursor.lastrowid)
+
+
+def get_run(run_id: int) -> Run | None:
+    """One run, or None if there is no such id."""
+    with connect() as connection:
+        row = connection.execute("SELECT * FROM runs WHERE id = ?", (int(run_id),)).fetchone()
+    return _decode(row) if row else None
+
+
+def list_runs(limit: int = 200) -> list[Run]:
+    """The newest runs first."""
+    with connect() as connection:
+        rows = connection.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+    return [_decode(row) for row in rows]
+
+
+def queue_positions() -> dict[int, int]:
+    """{run id: place in the queue (1 = next to start)} for every queued run."""
+    with connect() as connection:
+        rows = connection.execute("SELECT id FROM runs WHERE status = 'queued' ORDER BY id").fetchall()
+    return {row["id"]: place for place, row in enumerate(rows, start=1)}
+
+
+def set_status(run_id: int, status: str, *, error: str | None = None, result: dict[str, Any] | None = None,
+               pid: int | None = None) -> None:
+    """Move a run to `status`; InvalidTransition if its life cycle does not allow it from where it is."""
+    if status not in _ALLOWED_FROM:
+        raise InvalidTransition(f"cannot set status {status!r}; one of {', '.join(_ALLOWED_FROM)}")
+    now = time.time()
+    with connect() as connection:
+        _transition(connection, run_id, status, now, error=error, result=result, pid=pid)
+
+
+def _transition(connection: sqlite3.Connection, run_id: int, status: str, now: float, *, error: str | None = None,
+                result: dict[str, Any] | None = None, pid: int | None = None) -> None:
+    allowed = _ALLOWED_FROM[status]
+    final = status in FINAL_STATUSES
+    cursor = connection.execute(
+        f"UPDATE runs SET status = ?, error = COALESCE(?, error), result = COALESCE(?, result), pid = COALESCE(?, pid), "
+        f"started_at = CASE WHEN ? = 'running' THEN ? ELSE started_at END, "
+        f"finished_at = CASE WHEN ? THEN ? ELSE finished_at END, phase = CASE WHEN ? THEN '' ELSE phase END "
+        f"WHERE id = ? AND status IN ({', '.join('?' * len(allowed))})",
+        (status, error, json.dumps(result) if result is not None else None, pid, status, now, final, now, final,
+         int(run_id), *allowed),
+    )
+    if cursor.rowcount == 0:
+        row = connection.execute("SELECT status FROM runs WHERE id = ?", (int(run_id),)).fetchone()
+        current = row["status"] if row else "missing"
+        raise InvalidTransition(f"run {run_id} is {current}: it cannot become {status} "
+                                f"(only from {' or '.join(allowed)})")
+
+
+def set_phase(run_id: int, phase: str) -> None:
+    """What a running worker is doing now (e.g. 'loading MNIST', 'training'), for the page."""
+    with connect() as connection:
+        connection.execute("UPDATE runs SET phase = ? WHERE id = ? AND status = 'running'", (phase, int(run_id)))
+
+
+def add_metrics(run_id: int, events: Sequence[dict[str, Any]]) -> None:
+    """Append training events ({"kind": "step"|"epoch", step, epoch, cost, ...}) in one transaction."""
+    if not events:
+        return
+    rows = [(int(run_id), *({"member": 0, **event}.get(column) for column in _METRIC_COLUMNS)) for event in events]
+    with connect() as connection:
+        connection.executemany(
+            f"INSERT INTO metrics (run_id, {', '.join(_METRIC_COLUMNS)}) VALUES ({', '.join('?' * (len(_METRIC_COLUMNS) + 1))})",
+            rows,
+        )
+
+
+def get_metrics(run_id: int) -> list[dict[str, Any]]:
+    """Every logged event of a run in logging order (a NaN cost reads back as None)."""
+    with connect() as connection:
+        rows = connection.execute(
+            f"SELECT {', '.join(_METRIC_COLUMNS)} FROM metrics WHERE run_id = ? ORDER BY rowid", (int(run_id),)
+        ).fetchall()
+    return [dict(row) for row in rows]
+
+
+def cancel(run_id: int) -> str:
+    """Cancel a run: a queued one at once, a running one at its worker's next check; returns its status."""
+    with connect(immediate=True) as connection:
+        row = connection.execute("SELECT status FROM runs WHERE id = ?", (int(run_id),)).fetchone()
+        if row is None:
+            raise ValueError(f"no run {run_id}")
+        if row["status"] == "queued":
+            _transition(connection, run_id, "cancelled", time.time())
+            return "cancelled"
+        if row["status"] == "running":
+            connection.execute("UPDATE runs SET cancel_requested = 1 WHERE id = ?", (int(run_id),))
+        return row["status"]
+
+
+def is_cancel_requested(run_id: int) -> bool:
+    """True once someone pressed Cancel for this run (the worker polls this)."""
+    with connect() as connection:
+        row = connection.execute("SELECT cancel_requested FROM runs WHERE id = ?", (int(run_id),)).fetchone()
+    return bool(row and row["cancel_requested"])
+
+
+def dispatch(max_parallel: int | None = None, worker_command: Sequence[str] = WORKER_COMMAND) -> list[int]:
+    """Start the oldest queued runs while fewer than `max_parallel` run; returns the ids started."""
+    limit = max_parallel_runs() if max_parallel is None else max_parallel
+    with connect() as connection:  # a cheap read first: pages call this every second, mostly with nothing queued
+        if limit <= 0 or connection.execute("SELECT 1 FROM runs WHERE status = 'queued' LIMIT 1").fetchone() is None:
+            return []
+    started = []
+    environment = {**os.environ, "MNIST_LAB_RUNS_DIR": str(runs_dir()),
+                   "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+    # The write lock is held while the processes start, so two dispatchers never start the same run.
+    with connect(immediate=True) as connection:
+        running = connection.execute("SELECT COUNT(*) FROM runs WHERE status = 'running'").fetchone()[0]
+        free = max(0, limit - running)
+        rows = connection.execute("SELECT id FROM runs WHERE status = 'queued' ORDER BY id LIMIT ?", (free,)).fetchall()
+        for row in rows:
+            run_id = row["id"]
+            try:
+                with open(log_path(run_id), "ab") as log:
+                    process = subprocess.Popen([*worker_command, str(run_id)], cwd=REPO_ROOT, env=environment,
+                                               stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                               start_new_session=True)
+            except OSError as error:
+                _transition(connection, run_id, "failed", time.time(), error=f"could not start the worker: {error}")
+                continue
+            _children[process.pid] = process
+            _transition(connection, run_id, "running", time.time(), pid=process.pid)
+            connection.execute("UPDATE runs SET phase = 'starting' WHERE id = ?", (run_id,))
+            started.append(run_id)
+    return started
+
+
+def process_alive(pid: int | None) -> bool:
+    """True if `pid` is a live worker process (a zombie or another program with a reused pid is not)."""
+    if not pid:
+        return False
+    child = _children.get(pid)
+    if child is not None and child.poll() is not None:
+        return False
+    proc = Path(f"/proc/{pid}")
+    if proc.parent.is_dir():
+        try:
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            command = (proc / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            return False
+        return state not in ("Z", "X") and bool(command)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _dead_running_runs() -> list[sqlite3.Row]:
+    with connect() as connection:
+        rows = connection.execute("SELECT id, pid FROM runs WHERE status = 'running'").fetchall()
+    return [row for row in rows if not process_alive(row["pid"])]
+
+
+def mark_interrupted() -> list[int]:
+    """At server start: runs left 'running' whose worker process is gone become 'interrupted'."""
+    marked = []
+    for row in _dead_running_runs():
+        with contextlib.suppress(InvalidTransition):
+            set_status(row["id"], "interrupted", error="the server restarted and this run's worker process was gone")
+            marked.append(row["id"])
+    return marked
+
+
+def log_tail(run_id: int, lines: int = 1) -> str:
+    """The last non-empty lines of a worker's log ('' if none)."""
+    try:
+        text = log_path(run_id).read_text(errors="replace")
+    except OSError:
+        return ""
+    return "\n".join([line for line in text.splitlines() if line.strip()][-lines:])
+
+
+def mark_dead_workers_failed() -> list[int]:
+    """While the server runs: a 'running' run whose worker died becomes 'failed', with the log's last line."""
+    marked = []
+    for row in _dead_running_runs():
+        child = _children.pop(row["pid"], None)
+        code = child.returncode if child is not None else None
+        how = f" (exit code {code})" if code is not None and code >= 0 else (f" (killed by signal {-code})" if code else "")
+        reason = log_tail(row["id"]) or "no message"
+        with contextlib.suppress(InvalidTransition):
+            set_status(row["id"], "failed", error=f"the worker process died{how}: {reason}")
+            marked.append(row["id"])
+    return marked
+
+
+def reap_children() -> None:
+    """Collect the exit status of workers this process started, so none lingers as a zombie."""
+    for pid, child in list(_children.items()):
+        if child.poll() is not None:
+            _children.pop(pid, None)
+
+
+def reconcile(max_parallel: int | None = None, worker_command: Sequence[str] = WORKER_COMMAND) -> list[int]:
+    """Fail runs whose worker died, then start queued runs if there is room; returns the ids started."""
+    mark_dead_workers_failed()
+    reap_children()
+    return dispatch(max_parallel, worker_command)

@@ -1,0 +1,155 @@
+"""One training run in its own OS process: `python -m core.worker RUN_ID`.
+
+Started by `core.runs.dispatch`. It loads the run from the store, trains it with
+`core.training.train`, writes the metrics to SQLite in batches (at most every
+`FLUSH_SECONDS`, so logging never slows training), polls the cancel flag cheaply, saves the
+model and its card on success only, records the final status (finished, diverged, cancelled
+or failed with the reason) and then starts the next queued run.
+
+MNIST_LAB_WORKER_CRASH_AFTER_STEPS=N makes the worker die hard (os._exit, no clean-up)
+after step N: a real crash, for the tests of what a crash leaves behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import sys
+import time
+import traceback
+from typing import Any
+
+from core import runs
+
+FLUSH_SECONDS = 0.5  # metrics reach the store at most this late; one small transaction per flush
+CANCEL_POLL_SECONDS = 0.5
+CRASH_AFTER_STEPS_VARIABLE = "MNIST_LAB_WORKER_CRASH_AFTER_STEPS"
+CRASH_EXIT_CODE = 70
+
+
+class MetricLogger:
+    """Buffers progress events and writes them to the run store in batches; answers 'should I stop?' cheaply."""
+
+    def __init__(self, run_id: int, total_steps: int, flush_seconds: float = FLUSH_SECONDS):
+        self.run_id, self.total_steps, self.flush_seconds = run_id, total_steps, flush_seconds
+        self.buffer: list[dict[str, Any]] = []
+        self.last_flush = time.monotonic()
+        self.last_cancel_check = 0.0
+        self.cancelled = False
+        self.phase = ""
+        crash_after = os.environ.get(CRASH_AFTER_STEPS_VARIABLE, "").strip()
+        self.crash_after_steps = int(crash_after) if crash_after else None
+
+    def on_progress(self, event: dict[str, Any]) -> None:
+        """core.training's on_progress: keep the event; flush if it is time, an epoch ended or the cost broke."""
+        self.buffer.append({**event, "logged_at": time.time()})
+        if self.crash_after_steps is not None and event["step"] >= self.crash_after_steps:
+            print(f"simulated crash after step {event['step']} ({CRASH_AFTER_STEPS_VARIABLE})", file=sys.stderr, flush=True)
+            os._exit(CRASH_EXIT_CODE)
+        cost_broke = not math.isfinite(event.get("cost", 0.0))
+        if event["kind"] == "epoch" or cost_broke or time.monotonic() - self.last_flush >= self.flush_seconds:
+            self.flush()
+        if event["kind"] == "step":
+            self.set_phase("testing on the 10,000 test digits" if event["step"] >= self.total_steps else "training")
+
+    def should_stop(self) -> bool:
+        """core.training's should_stop: reads the cancel flag at most every CANCEL_POLL_SECONDS."""
+        now = time.monotonic()
+        if not self.cancelled and now - self.last_cancel_check >= CANCEL_POLL_SECONDS:
+            self.last_cancel_check = now
+            self.cancelled = runs.is_cancel_requested(self.run_id)
+        return self.cancelled
+
+    def flush(self) -> None:
+        """Write the buffered events in one transaction."""
+        if self.buffer:
+            events, self.buffer = self.buffer, []
+            runs.add_metrics(self.run_id, events)
+        self.last_flush = time.monotonic()
+
+    def set_phase(self, phase: str) -> None:
+        """Record what the worker does now (written only when it changes)."""
+        if phase != self.phase:
+            self.phase = phase
+            runs.set_phase(self.run_id, phase)
+
+
+def _summary(result, preset, saved_name: str | None, parameters: int | None) -> dict[str, Any]:
+    return {
+        "test_accuracy": result.test_accuracy, "train_accuracy": result.train_accuracy,
+        "validation_accuracy": result.validation_accuracy, "diverged_at_step": result.diverged_at_step,
+        "epochs_run": result.epochs_run, "steps_run": result.steps_run, "seconds": round(result.seconds, 3),
+        "samples_per_second": round(result.samples_per_second, 1),
+        "member_test_accuracies": result.member_test_accuracies,
+        "published_accuracy": preset.published_accuracy if preset else None,
+        "saved_model": saved_name, "parameters": parameters,
+    }
+
+
+def run_worker(run_id: int) -> str:
+    """Train run `run_id` to its end and record the outcome; returns the final status."""
+    run = runs.get_run(run_id)
+    if run is None or run.status != "running":
+        return run.status if run else "missing"  # cancelled before this process started, or not dispatched
+    logger = MetricLogger(run_id, run.total_steps)
+    try:
+        from core.data import load_mnist
+        from core.presets import PRESETS
+
+        logger.set_phase("loading MNIST")
+        data = load_mnist()
+        if logger.should_stop():
+            runs.set_status(run_id, "cancelled")
+            return "cancelled"
+        logger.set_phase("importing TensorFlow and building the model")
+        from core.training import train
+
+        preset = PRESETS.get(run.preset) if run.preset else None
+        result = train(run.spec, data, on_progress=logger.on_progress, should_stop=logger.should_stop,
+                       train_limit=run.train_limit)
+        logger.flush()
+        if result.diverged:
+            status = "diverged"
+            summary = _summary(result, preset, None, None)
+        elif result.cancelled:
+            status = "cancelled"
+            summary = _summary(result, preset, None, None)
+        else:
+            from core.model_store import save_model
+            from core.models import count_parameters
+            from core.train import make_card
+
+            logger.set_phase("saving the model")
+            save_model(result.model, make_card(run.name, run.spec, result, preset))
+            status = "finished"
+            summary = _summary(result, preset, run.name, count_parameters(result.model))
+        runs.set_status(run_id, status, result=summary)
+        return status
+    except BaseException as error:  # noqa: BLE001 - every failure must end as a recorded status
+        traceback.print_exc()
+        with contextlib.suppress(Exception):
+            logger.flush()
+        reason = (str(error).strip().splitlines() or [""])[-1][:300]
+        with contextlib.suppress(Exception):
+            runs.set_status(run_id, "failed", error=f"{type(error).__name__}: {reason}" if reason else type(error).__name__)
+        return "failed"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: train the run, then start whatever is queued next."""
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1 or not argv[0].isdigit():
+        print("usage: python -m core.worker RUN_ID", file=sys.stderr)
+        return 2
+    status = run_worker(int(argv[0]))
+    print(f"run {argv[0]}: {status}", file=sys.stderr, flush=True)
+    try:
+        runs.reconcile()
+    except Exception:  # noqa: BLE001 - the run is recorded; the next page load dispatches again
+        traceback.print_exc()
+    return 0 if status in ("finished", "diverged", "cancelled") else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
