@@ -1,0 +1,263 @@
+"""Digits drawn as strokes, the way visitors draw them on the 280×280 canvas — never MNIST images.
+
+Each digit 0–9 has several stroke templates (styles): a 1 with or without flag and base, open
+and closed 4s, 7s with and without a bar, 9s with straight or curved tails, 2s with and without
+a loop… A template is a list of strokes in a unit box (x right, y down); each stroke is a chain of
+straight (`L`) and smooth (`C`, Catmull-Rom) pieces. `digit_strokes` jitters the control points,
+warps the whole digit a little, then slants, rotates, squeezes, sizes and places it on the
+canvas; `render_strokes` paints the strokes anti-aliased with round caps onto a transparent
+RGBA canvas exactly like the canvas component returns (ink in the alpha channel).
+
+The same strokes drive the browser test's mouse. Everything is deterministic by seed: digit
+number i of a set uses the generator `numpy.random.default_rng([seed, i])`.
+`redraw_mnist` re-draws an MNIST test digit at a random size and position on the canvas.
+Only numpy and Pillow: no TensorFlow.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Iterator
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+CANVAS_SIZE = 280
+SUPERSAMPLE = 4  # paint at 4× and average down: anti-aliased edges like a browser canvas
+Point = tuple[float, float]
+Stroke = list[Point]
+
+
+def _arc(cx: float, cy: float, rx: float, ry: float, start: float, end: float, count: int = 14) -> list[Point]:
+    """Points on an ellipse from angle `start` to `end` (degrees; 0 = right, 90 = down: screen coordinates)."""
+    angles = np.radians(np.linspace(start, end, count))
+    return [(cx + rx * np.cos(a), cy + ry * np.sin(a)) for a in angles]
+
+
+# Each template: list of strokes; each stroke: list of (kind, points), kind "L" (polyline) or "C" (smooth).
+TEMPLATES: dict[int, dict[str, list]] = {
+    0: {
+        "oval": [[("C", _arc(0.5, 0.5, 0.45, 0.5, -80, -440, 16))]],
+        "oval-clockwise": [[("C", _arc(0.5, 0.5, 0.45, 0.5, -100, 275, 16))]],
+        "narrow": [[("C", _arc(0.5, 0.5, 0.3, 0.5, -90, -445, 16))]],
+        "open-top": [[("C", _arc(0.5, 0.5, 0.45, 0.5, -70, -395, 15))]],
+    },
+    1: {
+        "stick": [[("L", [(0.5, 0.0), (0.5, 1.0)])]],
+        "flag": [[("L", [(0.15, 0.25), (0.55, 0.0), (0.55, 1.0)])]],
+        "flag-base": [[("L", [(0.15, 0.25), (0.55, 0.0), (0.55, 1.0)])], [("L", [(0.1, 1.0), (0.95, 1.0)])]],
+        "hook": [[("C", [(0.15, 0.2), (0.4, 0.08), (0.58, 0.0)]), ("L", [(0.58, 0.0), (0.5, 1.0)])]],
+        "long-flag": [[("L", [(0.1, 0.35), (0.6, 0.0), (0.6, 1.0)])]],
+    },
+    2: {
+        "printed": [[("C", _arc(0.5, 0.3, 0.45, 0.3, 195, 395, 10)), ("L", [(0.84, 0.49), (0.02, 1.0), (1.0, 1.0)])]],
+        "loop": [[("C", _arc(0.5, 0.3, 0.45, 0.3, 195, 380, 9) + [(0.6, 0.7), (0.2, 0.98), (0.05, 0.9), (0.2, 0.8),
+                                                                     (0.45, 0.95), (0.75, 1.0), (1.0, 0.93)])]],
+        "curvy": [[("C", _arc(0.48, 0.28, 0.42, 0.28, 190, 370, 9) + [(0.55, 0.7), (0.05, 0.98), (0.5, 0.93),
+                                                                     (1.0, 1.0)])]],
+        "z-like": [[("L", [(0.0, 0.12), (0.3, 0.0), (0.85, 0.0), (0.95, 0.18), (0.0, 1.0), (1.0, 0.98)])]],
+    },
+    3: {
+        "round": [[("C", _arc(0.45, 0.26, 0.42, 0.25, 200, 450, 10)[:-1] + _arc(0.45, 0.74, 0.5, 0.26, 270, 510, 11))]],
+        "flat-top": [[("L", [(0.05, 0.0), (0.9, 0.0), (0.4, 0.38)]),
+                      ("C", [(0.4, 0.38)] + _arc(0.45, 0.68, 0.5, 0.32, 280, 515, 10))]],
+        "pointed": [[("C", _arc(0.45, 0.25, 0.42, 0.25, 200, 445, 9)), ("L", [(0.45, 0.5), (0.3, 0.5)])],
+                    [("C", _arc(0.45, 0.74, 0.5, 0.26, 260, 510, 10))]],
+    },
+    4: {
+        "open": [[("L", [(0.12, 0.0), (0.05, 0.62), (1.0, 0.62)])], [("L", [(0.75, 0.1), (0.75, 1.0)])]],
+        "closed": [[("L", [(0.7, 0.0), (0.0, 0.68), (1.0, 0.68)])], [("L", [(0.7, 0.0), (0.7, 1.0)])]],
+        "closed-one-stroke": [[("L", [(0.72, 1.0), (0.72, 0.0), (0.0, 0.66), (1.0, 0.66)])]],
+        "crossed": [[("L", [(0.6, 0.0), (0.0, 0.7), (1.0, 0.7)])], [("L", [(0.76, 0.3), (0.72, 1.0)])]],
+        "open-tall": [[("L", [(0.2, 0.15), (0.05, 0.6), (1.0, 0.6)])], [("L", [(0.7, 0.0), (0.7, 1.0)])]],
+    },
+    5: {
+        "two-strokes": [[("L", [(0.18, 0.0), (0.13, 0.45)]),
+                         ("C", [(0.13, 0.45), (0.5, 0.36), (0.9, 0.55), (0.88, 0.82), (0.5, 1.0), (0.05, 0.88)])],
+                        [("L", [(0.18, 0.0), (0.92, 0.0)])]],
+        "one-stroke": [[("L", [(0.92, 0.0), (0.2, 0.0), (0.14, 0.45)]),
+                        ("C", [(0.14, 0.45), (0.55, 0.38), (0.92, 0.6), (0.8, 0.9), (0.4, 1.0), (0.02, 0.85)])]],
+        "round-belly": [[("L", [(0.9, 0.0), (0.25, 0.0), (0.15, 0.4)]),
+                         ("C", _arc(0.5, 0.68, 0.45, 0.32, 225, 510, 11))]],
+        "s-like": [[("C", [(0.95, 0.02), (0.5, 0.0), (0.18, 0.05), (0.15, 0.42), (0.6, 0.42), (0.95, 0.7), (0.6, 1.0),
+                           (0.05, 0.9)])]],
+    },
+    6: {
+        "curved": [[("C", [(0.85, 0.02), (0.45, 0.18), (0.12, 0.6), (0.2, 0.93), (0.52, 1.0), (0.88, 0.8),
+                           (0.75, 0.53), (0.42, 0.5), (0.14, 0.7)])]],
+        "straight": [[("L", [(0.75, 0.0), (0.12, 0.65)]), ("C", _arc(0.5, 0.72, 0.38, 0.28, 180, 535, 14))]],
+        "small-loop": [[("C", [(0.75, 0.0), (0.38, 0.3), (0.2, 0.7), (0.35, 1.0), (0.7, 0.95), (0.75, 0.72),
+                               (0.45, 0.65), (0.25, 0.8)])]],
+    },
+    7: {
+        "plain": [[("L", [(0.0, 0.0), (1.0, 0.0), (0.35, 1.0)])]],
+        "bar": [[("L", [(0.0, 0.0), (1.0, 0.0), (0.35, 1.0)])], [("L", [(0.3, 0.52), (0.9, 0.52)])]],
+        "curved-stem": [[("L", [(0.0, 0.12), (0.02, 0.0), (1.0, 0.0)]), ("C", [(1.0, 0.0), (0.62, 0.45), (0.45, 1.0)])]],
+        "curved-bar": [[("L", [(0.0, 0.0), (1.0, 0.0)]), ("C", [(1.0, 0.0), (0.6, 0.45), (0.42, 1.0)])],
+                       [("L", [(0.35, 0.5), (0.95, 0.48)])]],
+    },
+    8: {
+        "one-stroke": [[("C", [(0.85, 0.12), (0.5, 0.0), (0.15, 0.15), (0.3, 0.4), (0.7, 0.6), (0.88, 0.85),
+                               (0.5, 1.0), (0.12, 0.85), (0.3, 0.6), (0.7, 0.4), (0.85, 0.15), (0.55, 0.0)])]],
+        "two-loops": [[("C", _arc(0.5, 0.24, 0.32, 0.24, 90, 450, 14))], [("C", _arc(0.5, 0.73, 0.45, 0.27, -90, 275, 14))]],
+        "from-centre": [[("C", [(0.5, 0.5), (0.85, 0.25), (0.5, 0.0), (0.15, 0.25), (0.5, 0.5), (0.9, 0.78), (0.5, 1.0),
+                                (0.1, 0.78), (0.5, 0.5)])]],
+    },
+    9: {
+        "straight-tail": [[("C", _arc(0.5, 0.28, 0.42, 0.28, 10, -355, 14)), ("L", [(0.92, 0.3), (0.88, 1.0)])]],
+        "curved-tail": [[("C", _arc(0.5, 0.28, 0.42, 0.28, 10, -355, 14) + [(0.88, 0.7), (0.6, 1.0), (0.2, 0.93)])]],
+        "two-strokes": [[("C", _arc(0.48, 0.27, 0.42, 0.27, 0, -365, 14))], [("L", [(0.9, 0.05), (0.82, 1.0)])]],
+        "open-loop": [[("C", _arc(0.5, 0.28, 0.42, 0.28, -10, -300, 13))], [("L", [(0.93, 0.02), (0.86, 1.0)])]],
+    },
+}
+DIGITS = tuple(range(10))
+
+
+def styles_of(digit: int) -> list[str]:
+    """The template names for one digit."""
+    return list(TEMPLATES[digit])
+
+
+def _catmull_rom(points: np.ndarray, per_segment: int = 8) -> np.ndarray:
+    """A smooth curve through all the points (centripetal enough for hand-drawn shapes)."""
+    if len(points) < 3:
+        return points
+    padded = np.vstack([2 * points[0] - points[1], points, 2 * points[-1] - points[-2]])
+    steps = np.linspace(0.0, 1.0, per_segment, endpoint=False)[:, None]
+    curve = []
+    for index in range(1, len(padded) - 2):
+        p0, p1, p2, p3 = padded[index - 1:index + 3]
+        curve.append(0.5 * (2 * p1 + (-p0 + p2) * steps + (2 * p0 - 5 * p1 + 4 * p2 - p3) * steps**2
+                            + (-p0 + 3 * p1 - 3 * p2 + p3) * steps**3))
+    curve.append(points[-1:])
+    return np.vstack(curve)
+
+
+def _densify(points: np.ndarray, spacing: float = 0.02) -> np.ndarray:
+    """Straight segments with intermediate points, so the warp can bend them."""
+    out = [points[:1]]
+    for start, end in zip(points[:-1], points[1:]):
+        count = max(1, int(np.ceil(np.linalg.norm(end - start) / spacing)))
+        out.append(start + (end - start) * np.linspace(0, 1, count + 1)[1:, None])
+    return np.vstack(out)
+
+
+@dataclasses.dataclass(frozen=True)
+class DrawnDigit:
+    """One stroke-drawn digit: RGBA uint8 (280, 280, 4) canvas image, its label and how it was drawn."""
+
+    image: np.ndarray
+    label: int
+    style: str
+    stroke_width: float
+    strokes: list[Stroke]
+
+
+def digit_strokes(digit: int, style: str, rng: np.random.Generator, canvas_size: int = CANVAS_SIZE,
+                  stroke_width: float = 20.0, jitter: float = 1.0) -> list[Stroke]:
+    """The template's strokes, jittered and randomly slanted, sized and placed, in canvas pixels."""
+    template = TEMPLATES[digit][style]
+    # Per-control-point jitter, then a smooth warp of the whole digit (same displacement at the same place).
+    frequencies = rng.uniform(1.0, 3.0, size=(2, 2))
+    phases = rng.uniform(0, 2 * np.pi, size=(2, 2))
+    amplitude = 0.05 * jitter
+    strokes = []
+    for stroke in template:
+        pieces = []
+        for kind, points in stroke:
+            points = np.asarray(points, dtype=float) + rng.normal(0.0, 0.028 * jitter, size=(len(points), 2))
+            pieces.append(_catmull_rom(points) if kind == "C" else _densify(points))
+        path = np.vstack(pieces)
+        warp_x = amplitude * np.sin(frequencies[0, 0] * path[:, 0] * np.pi + phases[0, 0]) * np.sin(
+            frequencies[0, 1] * path[:, 1] * np.pi + phases[0, 1])
+        warp_y = amplitude * np.sin(frequencies[1, 0] * path[:, 0] * np.pi + phases[1, 0]) * np.sin(
+            frequencies[1, 1] * path[:, 1] * np.pi + phases[1, 1])
+        strokes.append(path + np.stack([warp_x, warp_y], axis=1) + rng.normal(0, 0.02 * jitter, size=2))
+    # Shape: aspect (width / height), slant (shear), a small rotation; y points down.
+    aspect = rng.uniform(0.45, 0.85) if digit != 1 else rng.uniform(0.3, 0.6)
+    slant = np.radians(rng.uniform(-12, 30) * jitter)  # most people lean right
+    rotation = np.radians(rng.normal(0, 6) * jitter)
+    shaped = []
+    for path in strokes:
+        x, y = (path[:, 0] - 0.5) * aspect, path[:, 1] - 0.5
+        x = x - np.tan(slant) * y
+        x, y = x * np.cos(rotation) - y * np.sin(rotation), x * np.sin(rotation) + y * np.cos(rotation)
+        shaped.append(np.stack([x, y], axis=1))
+    # Size and place it: the height is drawn from 25–90% of the canvas, never so small the brush fills it.
+    every = np.vstack(shaped)
+    low, high = every.min(axis=0), every.max(axis=0)
+    margin = stroke_width / 2 + 2
+    span = np.maximum(high - low, 1e-6)  # (width, height) of the shaped digit
+    largest = min(0.9 * canvas_size, (canvas_size - 2 * margin) / max(1.0, span[0] / span[1]))
+    smallest = min(max(0.25 * canvas_size, 4.0 * stroke_width), largest)
+    height = rng.uniform(smallest, largest)
+    scale = height / span[1]
+    size = span * scale
+    free = np.maximum(canvas_size - 2 * margin - size, 0.0)
+    offset = margin + rng.uniform(0, 1, size=2) * free - low * scale
+    placed = []
+    for path in shaped:  # a shaky hand: smoothed noise of about a pixel along each stroke
+        tremor = rng.normal(0.0, 1.5 * jitter, size=path.shape)
+        tremor = np.stack([np.convolve(tremor[:, axis], np.ones(5) / 5, mode="same") for axis in (0, 1)], axis=1)
+        placed.append(np.clip(path * scale + offset + tremor, 0, canvas_size - 1))
+    return [[(float(px), float(py)) for px, py in path] for path in placed]
+
+
+def render_strokes(strokes: list[Stroke], stroke_width: float, canvas_size: int = CANVAS_SIZE,
+                   colour: tuple[int, int, int] = (0, 0, 0)) -> np.ndarray:
+    """Paint strokes with round caps and joins, anti-aliased, on a transparent canvas: RGBA uint8 (H, W, 4)."""
+    big = canvas_size * SUPERSAMPLE
+    alpha = Image.new("L", (big, big), 0)
+    pen = ImageDraw.Draw(alpha)
+    width = max(1, round(stroke_width * SUPERSAMPLE))
+    radius = width / 2
+    for stroke in strokes:
+        points = [(x * SUPERSAMPLE, y * SUPERSAMPLE) for x, y in stroke]
+        if len(points) > 1:
+            pen.line(points, fill=255, width=width, joint="curve")
+        for x, y in points[:1] + points[-1:]:  # round caps
+            pen.ellipse((x - radius, y - radius, x + radius, y + radius), fill=255)
+    alpha = np.asarray(alpha.resize((canvas_size, canvas_size), Image.Resampling.BOX))
+    image = np.zeros((canvas_size, canvas_size, 4), dtype=np.uint8)
+    image[:, :, :3] = colour
+    image[:, :, 3] = alpha
+    return image
+
+
+def draw_digit(digit: int, rng: np.random.Generator, style: str | None = None,
+               stroke_width: float | None = None, canvas_size: int = CANVAS_SIZE) -> DrawnDigit:
+    """One digit drawn in a random (or the given) style and stroke width, rendered on the canvas."""
+    style = style or str(rng.choice(styles_of(digit)))
+    width = float(stroke_width if stroke_width is not None else rng.uniform(8.0, 30.0))
+    strokes = digit_strokes(digit, style, rng, canvas_size, width)
+    return DrawnDigit(render_strokes(strokes, width, canvas_size), digit, style, width, strokes)
+
+
+def drawn_digits(count: int, seed: int, canvas_size: int = CANVAS_SIZE) -> Iterator[DrawnDigit]:
+    """`count` stroke-drawn digits, labels cycling 0–9; digit i depends only on (seed, i)."""
+    for index in range(count):
+        yield draw_digit(index % 10, np.random.default_rng([seed, index]), canvas_size=canvas_size)
+
+
+def redraw_mnist(image: np.ndarray, rng: np.random.Generator, canvas_size: int = CANVAS_SIZE) -> np.ndarray:
+    """An MNIST digit (uint8 28×28, white on black) re-drawn at a random size and position: RGBA (H, W, 4)."""
+    image = np.asarray(image, dtype=np.uint8)
+    rows, cols = np.flatnonzero(image.max(axis=1) > 0), np.flatnonzero(image.max(axis=0) > 0)
+    if len(rows) == 0:
+        return np.zeros((canvas_size, canvas_size, 4), dtype=np.uint8)
+    crop = image[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    long_side = rng.uniform(0.25, 0.9) * canvas_size
+    scale = long_side / max(crop.shape)
+    height, width = max(1, round(crop.shape[0] * scale)), max(1, round(crop.shape[1] * scale))
+    big = np.asarray(Image.fromarray(crop).resize((width, height), Image.Resampling.BICUBIC))
+    top = int(rng.integers(0, canvas_size - height + 1))
+    left = int(rng.integers(0, canvas_size - width + 1))
+    canvas = np.zeros((canvas_size, canvas_size, 4), dtype=np.uint8)
+    canvas[top:top + height, left:left + width, 3] = big
+    return canvas
+
+
+def redrawn_mnist_set(images: np.ndarray, seed: int, canvas_size: int = CANVAS_SIZE) -> Iterator[np.ndarray]:
+    """Each MNIST digit re-drawn on the canvas; digit i depends only on (seed, i)."""
+    for index, image in enumerate(images):
+        yield redraw_mnist(image, np.random.default_rng([seed, index]), canvas_size)
