@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 from scipy import ndimage
 
 IMAGE_SIZE = 28  # the models' input: 28×28
@@ -205,4 +205,5 @@ def load_image(source: str | Path | bytes) -> np.ndarray:
             return np.asarray(picture)
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         name = "image bytes" if isinstance(source, (bytes, bytearray)) else str(source)
-        raise ValueError(f"{name}: not a readable image ({type(error).__name__}: {str(error)[:150]})") from error
+        reason = "unknown or damaged image format" if isinstance(error, UnidentifiedImageError) else str(error)[:150]
+        raise ValueError(f"{name}: not a readable image ({reason})") from error

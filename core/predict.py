@@ -1,0 +1,111 @@
+"""Command line: what does every saved model read in these images?
+
+    python -m core.predict IMAGE_OR_DIR... [--json] [--models-dir DIR]
+
+Each image (PNG/JPEG/… of any size: a canvas export with a transparent background, white on
+black or black on white) is preprocessed exactly as the Draw page does it, then every saved
+model and their ensemble (the mean of the probabilities) answer. A folder stands for the
+images directly inside it. With `--json`, one object per image per line:
+
+    {"image": PATH, "blank": false, "models": {NAME: {"digit": D, "probabilities": [10 floats]}},
+     "ensemble": {"digit": D, "probabilities": [...]}}
+
+A blank image gives `{"image": PATH, "blank": true, "message": ...}` and no digits; an
+unreadable one `{"image": PATH, "error": ...}` (and exit status 1). A missing path or no
+loadable model: a one-line reason on stderr and exit status 2 or 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from core.preprocess import IMAGE_SUFFIXES, load_image, prepare_drawing
+
+EXIT_BAD_IMAGE = 1
+EXIT_NO_MODELS = 1
+EXIT_BAD_PATH = 2
+
+
+def expand_paths(arguments: list[str]) -> list[Path]:
+    """Files as given, folders as their image files (sorted); ValueError for a missing path or an imageless folder."""
+    paths = []
+    for argument in arguments:
+        path = Path(argument)
+        if path.is_dir():
+            images = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+            if not images:
+                raise ValueError(f"{path}: no images ({', '.join(IMAGE_SUFFIXES)}) in this folder")
+            paths.extend(images)
+        elif path.is_file():
+            paths.append(path)
+        else:
+            raise ValueError(f"{path}: no such file or folder")
+    return paths
+
+
+def _rounded(probabilities) -> list[float]:
+    return [round(float(value), 6) for value in probabilities]
+
+
+def image_record(path: Path, result) -> dict:
+    """The JSON object for one image's DrawingResult."""
+    if result.blank:
+        return {"image": str(path), "blank": True, "message": result.drawing.message}
+    return {
+        "image": str(path),
+        "blank": False,
+        "models": {answer.name: {"digit": answer.digit, "probabilities": _rounded(answer.probabilities)}
+                   for answer in result.answers},
+        "ensemble": {"digit": result.ensemble.digit, "probabilities": _rounded(result.ensemble.probabilities)},
+    }
+
+
+def _text_line(path: Path, result) -> str:
+    if result.blank:
+        return f"{path}: blank — {result.drawing.message}"
+    answers = ", ".join(f"{answer.name} {answer.digit} ({answer.confidence:.0%})" for answer in result.answers)
+    disagreeing = f"; disagreeing: {', '.join(result.disagreeing)}" if result.disagreeing else ""
+    return f"{path}: {result.ensemble.digit} (ensemble, {result.ensemble.confidence:.0%}) — {answers}{disagreeing}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI entry point."""
+    parser = argparse.ArgumentParser(prog="python -m core.predict", description=__doc__.split("\n\n")[0])
+    parser.add_argument("images", nargs="+", metavar="IMAGE_OR_DIR", help="image files or folders of images")
+    parser.add_argument("--json", action="store_true", help="one JSON object per image per line")
+    parser.add_argument("--models-dir", type=Path, default=None, help="default: $MNIST_LAB_MODELS_DIR or saved_models/")
+    args = parser.parse_args(argv)
+    try:
+        paths = expand_paths(args.images)
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_PATH
+
+    from core.inference import NO_MODELS_MESSAGE, InferenceEngine
+
+    engine = InferenceEngine(args.models_dir, warm_up=False)
+    engine.refresh()
+    for note in engine.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if not engine.names:
+        print(f"error: no loadable models in {engine.directory}. {NO_MODELS_MESSAGE}", file=sys.stderr)
+        return EXIT_NO_MODELS
+    status = 0
+    for path in paths:
+        try:
+            result = engine.predict(prepare_drawing(load_image(path)))
+        except ValueError as error:
+            status = EXIT_BAD_IMAGE
+            print(f"error: {error}", file=sys.stderr)
+            if args.json:
+                print(json.dumps({"image": str(path), "error": str(error)}), flush=True)
+            continue
+        print(json.dumps(image_record(path, result)) if args.json else _text_line(path, result), flush=True)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
