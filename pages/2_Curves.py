@@ -1,0 +1,31 @@
+"""Curves: watch the cost fall while a run trains, and compare runs (the selection lives in the page address)."""
+
+import streamlit as st
+
+from core import runs
+from ui.curves import REFRESH_SECONDS, ensure_run_service, live_area, select_runs
+
+st.set_page_config(page_title="Curves · MNIST lab", page_icon="📉", layout="wide")
+ensure_run_service()
+st.title("Cost curves")
+
+all_runs = runs.list_runs()
+if not all_runs:
+    st.info("No runs yet. Set up a model on the Train page and press Train; its curves appear here as it learns.")
+    st.page_link("pages/1_Train.py", label="Go to the Train page", icon="🏋️")
+    st.stop()
+
+selected = select_runs(all_runs)
+axis_column, scale_column = st.columns([3, 2])
+axis = axis_column.segmented_control("x axis", ("step", "epoch"), default="step", key="curves_axis",
+                                     help="step: every 10th batch. epoch: the lecture's 'Epoch: 0001 cost = …' points.")
+log_cost = scale_column.toggle("Log scale for the cost", key="curves_log_cost",
+                               help="Compares a cost of 141 (bad initialisation) with one of 0.3 on one chart.")
+if not selected:
+    st.info("Pick one or more runs above.")
+    st.stop()
+
+by_id = {run.id: run for run in all_runs}
+statuses = {run_id: by_id[run_id].status for run_id in selected}
+any_active = any(status in runs.ACTIVE_STATUSES for status in statuses.values())
+st.fragment(live_area, run_every=REFRESH_SECONDS if any_active else None)(selected, axis or "step", log_cost, statuses)

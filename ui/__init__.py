@@ -1,0 +1,1 @@
+"""Streamlit-side helpers for the pages (core/ never imports streamlit)."""

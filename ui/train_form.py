@@ -1,0 +1,236 @@
+"""The Train page's controls: a preset picker and every setting, returning a spec or the reasons it is invalid.
+
+Choosing a preset fills the controls (an on_change callback writes their session state);
+settings the controls do not show (σ of the initialiser, the summed cost, …) come from the
+preset. A spec that differs from its preset is a custom model. Invalid settings are
+explained under the control that causes them, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import streamlit as st
+
+from core.model_store import sanitize_name
+from core.presets import PRESETS, Preset
+from core.spec import ACTIVATIONS, OPTIMIZERS, WEIGHT_INITIALIZERS, ModelSpec
+
+DEFAULT_PRESET = "softmax"
+FAMILIES = {"softmax": "Softmax (no hidden layer)", "mlp": "Fully connected (ReLU net)", "cnn": "CNN (conv blocks)"}
+WIDTHS = (16, 32, 50, 64, 128, 256, 512, 625, 1024, 2048)
+FIRST_FILTERS = (8, 16, 32, 64)
+KERNEL_SIZES = (3, 5, 7)
+LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
+BATCH_SIZES = (16, 32, 50, 64, 100, 128, 256, 512, 1024)
+L2_FACTORS = (0.0, 1e-4, 1e-3, 0.005, 0.01, 0.05, 0.1)
+QUICK_RUN_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000)
+PERSIST = "session"  # the settings survive a visit to the Curves page
+# The first word of a ModelSpec.validate() message → the control it belongs to.
+_ERROR_FIELDS = {
+    "keep_prob": "train_keep_prob", "learning_rate": "train_learning_rate", "hidden_units": "train_hidden_layers",
+    "hidden": "train_width", "conv_filters": "train_conv_blocks", "conv": "train_conv_filters",
+    "batch_size": "train_batch_size", "epochs": "train_epochs", "steps": "train_steps",
+    "early_stopping_patience": "train_patience", "l2": "train_l2", "activation": "train_activation",
+    "weight_init": "train_weight_init", "optimizer": "train_optimizer",
+}
+
+
+@dataclasses.dataclass
+class FormResult:
+    """What the controls describe: a valid spec, or the errors keyed by the control that causes them."""
+
+    preset: Preset
+    spec: ModelSpec | None
+    changes: list[str]  # "learning rate 0.001 → 0.01", … (empty: the preset itself)
+    errors: dict[str, str]
+    name: str | None = None
+    train_limit: int | None = None
+
+    @property
+    def is_custom(self) -> bool:
+        """True when any control differs from the chosen preset."""
+        return bool(self.changes)
+
+
+def _controls_from_spec(spec: ModelSpec) -> dict[str, Any]:
+    """Session-state values of every control for one spec."""
+    family = spec.kind
+    layers = len(spec.hidden_units)
+    return {
+        "train_family": family,
+        "train_conv_blocks": max(1, len(spec.conv_filters)),
+        "train_conv_filters": spec.conv_filters[0] if spec.conv_filters else 32,
+        "train_kernel": spec.conv_kernel_size,
+        "train_hidden_layers": layers if family == "cnn" else max(1, layers),
+        "train_width": spec.hidden_units[0] if spec.hidden_units else 256,
+        "train_activation": spec.activation,
+        "train_weight_init": spec.weight_init,
+        "train_keep_prob": float(spec.keep_prob),
+        "train_batch_norm": spec.batch_norm,
+        "train_l2": float(spec.l2),
+        "train_optimizer": spec.optimizer,
+        "train_learning_rate": float(spec.learning_rate),
+        "train_batch_size": spec.batch_size,
+        "train_length_unit": "steps" if spec.steps is not None else "epochs",
+        "train_epochs": spec.epochs if spec.epochs is not None else 15,
+        "train_steps": spec.steps if spec.steps is not None else 1000,
+        "train_early_stopping": spec.early_stopping_patience is not None,
+        "train_patience": spec.early_stopping_patience or 4,
+    }
+
+
+def fill_from_preset() -> None:
+    """on_change of the preset picker: put the preset's settings into every control, and its name."""
+    preset = PRESETS[st.session_state["train_preset"]]
+    st.session_state.update(_controls_from_spec(preset.spec))
+    st.session_state["train_name"] = preset.name
+
+
+def _spec_from_controls(base: ModelSpec, values: dict[str, Any]) -> ModelSpec:
+    family = values["train_family"]
+    conv_filters = tuple(values["train_conv_filters"] * 2**block for block in range(values["train_conv_blocks"]))
+    hidden_layers = 0 if family == "softmax" else values["train_hidden_layers"]
+    by_steps = values["train_length_unit"] == "steps"
+    return base.replace(
+        conv_filters=conv_filters if family == "cnn" else (),
+        conv_kernel_size=values["train_kernel"] if family == "cnn" else base.conv_kernel_size,
+        hidden_units=(values["train_width"],) * hidden_layers,
+        activation=values["train_activation"], weight_init=values["train_weight_init"],
+        keep_prob=values["train_keep_prob"], batch_norm=values["train_batch_norm"], l2=values["train_l2"],
+        optimizer=values["train_optimizer"], learning_rate=values["train_learning_rate"],
+        batch_size=values["train_batch_size"],
+        epochs=None if by_steps else values["train_epochs"], steps=values["train_steps"] if by_steps else None,
+        early_stopping_patience=values["train_patience"] if values["train_early_stopping"] else None,
+    )
+
+
+def _changes(preset_spec: ModelSpec, spec: ModelSpec) -> list[str]:
+    changes = []
+    for field in dataclasses.fields(ModelSpec):
+        old, new = getattr(preset_spec, field.name), getattr(spec, field.name)
+        if old != new:
+            changes.append(f"{field.name.replace('_', ' ')} {_show(old)} → {_show(new)}")
+    return changes
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, tuple):
+        return "(" + ", ".join(str(v) for v in value) + ")" if value else "none"
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _error_key(message: str) -> str:
+    first_word = message.split(" ", 1)[0].rstrip(":")
+    return _ERROR_FIELDS.get(first_word, "train_general")
+
+
+def model_settings() -> FormResult:
+    """Draw the sidebar (preset + settings) and return the spec it describes, or its errors."""
+    if "train_preset" not in st.session_state:
+        st.session_state["train_preset"] = DEFAULT_PRESET
+        fill_from_preset()
+    if st.session_state.get("train_family") == "mlp" and st.session_state.get("train_hidden_layers", 1) < 1:
+        st.session_state["train_hidden_layers"] = 1  # a CNN may have no dense layer; a ReLU net has at least one
+    sidebar = st.sidebar
+    slots: dict[str, Any] = {}
+
+    def slot(key: str) -> None:
+        slots[key] = sidebar.empty()
+
+    sidebar.selectbox("Lecture preset", list(PRESETS), key="train_preset", on_change=fill_from_preset,
+                      format_func=lambda name: f"{name} — {PRESETS[name].title}", persist_state=PERSIST,
+                      help="Fills every control with the lecture's settings. Change any control for a custom model.")
+    slot("train_general")
+    sidebar.radio("Model", list(FAMILIES), key="train_family", format_func=FAMILIES.get, persist_state=PERSIST)
+    family = st.session_state["train_family"]
+    if family == "cnn":
+        sidebar.slider("Conv blocks (conv → pool)", 1, 3, key="train_conv_blocks", persist_state=PERSIST,
+                       help="Each block halves the image: 28 → 14 → 7 → 4.")
+        slot("train_conv_blocks")
+        sidebar.select_slider("Filters in the first block (doubling per block)", FIRST_FILTERS, key="train_conv_filters",
+                              persist_state=PERSIST)
+        slot("train_conv_filters")
+        sidebar.select_slider("Kernel size", KERNEL_SIZES, key="train_kernel", format_func=lambda k: f"{k}×{k}",
+                              persist_state=PERSIST)
+    if family != "softmax":
+        sidebar.slider("Fully connected layers" if family == "cnn" else "Hidden layers", 0 if family == "cnn" else 1, 10,
+                       key="train_hidden_layers", persist_state=PERSIST)
+        slot("train_hidden_layers")
+        sidebar.select_slider("Units per layer", WIDTHS, key="train_width", persist_state=PERSIST)
+        slot("train_width")
+        sidebar.selectbox("Activation", ACTIVATIONS, key="train_activation", persist_state=PERSIST)
+    sidebar.selectbox("Initialiser (weights)", WEIGHT_INITIALIZERS, key="train_weight_init", persist_state=PERSIST,
+                      help="xavier = Glorot uniform (Keras' default); random_normal uses the preset's σ.")
+    slot("train_weight_init")
+    if family != "softmax":
+        sidebar.slider("keep_prob (dropout)", 0.0, 1.0, step=0.05, key="train_keep_prob", persist_state=PERSIST,
+                       help="Fraction of units kept in training; Keras Dropout(rate = 1 - keep_prob). Tests use every unit.")
+        slot("train_keep_prob")
+        sidebar.toggle("Batch norm", key="train_batch_norm", persist_state=PERSIST)
+    sidebar.select_slider("L2 (weight decay)", L2_FACTORS, key="train_l2", format_func=_show, persist_state=PERSIST)
+    slot("train_l2")
+    sidebar.selectbox("Optimizer", OPTIMIZERS, key="train_optimizer", persist_state=PERSIST)
+    sidebar.select_slider("Learning rate", LEARNING_RATES, key="train_learning_rate", format_func=_show,
+                          persist_state=PERSIST)
+    slot("train_learning_rate")
+    sidebar.select_slider("Batch size", BATCH_SIZES, key="train_batch_size", persist_state=PERSIST)
+    slot("train_batch_size")
+    sidebar.radio("Train for", ("epochs", "steps"), key="train_length_unit", horizontal=True, persist_state=PERSIST)
+    if st.session_state["train_length_unit"] == "epochs":
+        sidebar.slider("Epochs", 1, 50, key="train_epochs", persist_state=PERSIST)
+        slot("train_epochs")
+    else:
+        sidebar.number_input("Steps (batches)", min_value=1, max_value=1_000_000, step=100, key="train_steps",
+                             persist_state=PERSIST)
+        slot("train_steps")
+    sidebar.toggle("Early stopping", key="train_early_stopping", persist_state=PERSIST,
+                   help="Stop when validation accuracy has not improved for `patience` epochs.")
+    if st.session_state["train_early_stopping"]:
+        sidebar.slider("Patience (epochs)", 1, 10, key="train_patience", persist_state=PERSIST)
+        slot("train_patience")
+
+    preset = PRESETS[st.session_state["train_preset"]]
+    values = {key: st.session_state.get(key, default) for key, default in _controls_from_spec(preset.spec).items()}
+    if family == "softmax":  # hidden controls are not drawn: keep what the spec needs
+        values["train_keep_prob"], values["train_batch_norm"] = 1.0, False
+    spec = _spec_from_controls(preset.spec, values)
+    errors: dict[str, str] = {}
+    try:
+        spec.validate()
+    except ValueError as error:
+        errors[_error_key(str(error))] = str(error)
+    for key, message in errors.items():
+        (slots.get(key) or slots["train_general"]).error(message)
+    return FormResult(preset=preset, spec=None if errors else spec, changes=_changes(preset.spec, spec), errors=errors)
+
+
+def launch_settings(form: FormResult) -> FormResult:
+    """Draw the model name and the quick-run choice (main area); adds them, and their errors, to `form`."""
+    custom_name = f"{form.preset.name}-custom"
+    name = st.session_state.get("train_name")
+    if name is None or (form.is_custom and name == form.preset.name) or (not form.is_custom and name == custom_name):
+        # Until the user types a name: a custom model must not replace the preset's saved model.
+        st.session_state["train_name"] = custom_name if form.is_custom else form.preset.name
+    left, right = st.columns(2)
+    left.text_input("Save the trained model as", key="train_name", max_chars=64, persist_state=PERSIST,
+                    help="Letters, digits, '-' and '_'. The Draw page lists it under this name.")
+    try:
+        form.name = sanitize_name(st.session_state["train_name"])
+        if form.name != st.session_state["train_name"].strip():
+            left.caption(f"Saved as **{form.name}**")
+    except ValueError as error:
+        form.errors["train_name"] = str(error)
+        left.error(str(error))
+    right.toggle("Quick run: train on a slice of the digits", key="train_quick", persist_state=PERSIST,
+                 help="For class demos: the same model, trained on the first N of the 55,000 training digits.")
+    if st.session_state.get("train_quick"):
+        size = right.select_slider("Training digits", QUICK_RUN_SIZES, value=5_000, key="train_quick_size",
+                                   format_func=lambda n: f"{n:,}", persist_state=PERSIST)
+        batch_size = st.session_state["train_batch_size"]
+        if size < batch_size:
+            form.errors["train_quick_size"] = f"the slice ({size:,} digits) is smaller than one batch ({batch_size:,})"
+            right.error(form.errors["train_quick_size"])
+        form.train_limit = size
+    return form
