@@ -1,0 +1,43 @@
+"""Draw: a visitor draws a digit and sees every saved model's answer side by side, after every stroke."""
+
+import streamlit as st
+
+from core.inference import NO_MODELS_MESSAGE
+from core.model_store import models_dir
+from ui.draw_widgets import (BRUSH_WIDTHS, STROKE_WIDTH, answer_cards, clear_canvas, drawing_canvas, ensemble_panel,
+                             inference_engine, model_input_preview)
+
+st.set_page_config(page_title="Draw · MNIST lab", page_icon="✏️", layout="wide")
+st.title("Draw a digit")
+
+engine = inference_engine(str(models_dir()))
+engine.refresh()  # a model trained or deleted since the last stroke is picked up here
+for note in engine.notes:
+    st.warning(note, icon="⚠️")
+if not engine.names:
+    st.info(NO_MODELS_MESSAGE, icon="ℹ️")
+    st.page_link("pages/1_Train.py", label="Go to the Train page", icon="🏋️")
+    st.stop()
+
+st.caption(f"Draw one digit, as big or small as you like, anywhere in the black box. "
+           f"All {len(engine.names)} saved models answer after every stroke.")
+with st.container(horizontal=True, wrap=True, gap="medium", key="draw_top_row"):
+    with st.container(width=300, key="draw_canvas_box"):
+        brush = st.select_slider("Brush", BRUSH_WIDTHS, value=STROKE_WIDTH, key="draw_brush",
+                                 help="20 px suits a digit drawn about 200 px tall, like MNIST's strokes.")
+        image = drawing_canvas(brush)
+        st.button("Clear", key="draw_clear", on_click=clear_canvas, icon="🧽")
+    result = engine.predict(image) if image is not None else None
+    with st.container(width=190, key="draw_preview_box"):
+        if result is not None:
+            model_input_preview(result.drawing)
+    if result is not None and not result.blank and result.ensemble is not None:
+        ensemble_panel(result)
+
+if result is None:
+    st.info("Draw a digit in the black box with your mouse, finger or pen.", icon="✏️")
+elif result.blank:
+    st.info(result.drawing.message, icon="✏️")
+elif result.ensemble is not None:
+    st.subheader("Every model's answer")
+    answer_cards(result)
