@@ -72,8 +72,10 @@ def progress(run: Run, metrics: Sequence[dict[str, Any]], now: float) -> Progres
     else:
         rate = last["step"] / last["seconds"] if last["seconds"] else 0.0
     eta = (total - last["step"]) / rate if rate > 0 else None
-    text = (f"epoch {last['epoch']} of {total_epochs(run)} · step {last['step']:,} of {total:,} · "
-            f"{clock(elapsed)} elapsed" + (f" · about {clock(eta)} left" if eta is not None else ""))
+    members = run.spec.ensemble_members
+    text = (f"member {last.get('member', 0) + 1} of {members} · " if members > 1 else "") + (
+        f"epoch {last['epoch']} of {total_epochs(run)} · step {last['step']:,} of {total:,} · "
+        f"{clock(elapsed)} elapsed" + (f" · about {clock(eta)} left" if eta is not None else ""))
     if run.phase and run.phase != "training":
         text += f" · {run.phase}"
     return Progress(fraction, text, elapsed, eta)

@@ -187,6 +187,20 @@ def connect(immediate: bool = False) -> Iterator[sqlite3.Connection]:
         connection.close()
 
 
+def hold_open() -> sqlite3.Connection:
+    """An idle connection for a long-lived process (worker, server) to keep until it exits.
+
+    When the last connection to a WAL database closes, SQLite checkpoints and deletes the WAL,
+    and the next write recreates and syncs it: ~3 ms per short-lived write instead of ~0.1 ms.
+    One connection held open avoids that; it holds no transaction, so checkpoints still run.
+    """
+    with connect():  # creates the store and its schema if needed
+        pass
+    connection = sqlite3.connect(database_path(), timeout=30, isolation_level=None, check_same_thread=False)
+    connection.execute("SELECT COUNT(*) FROM runs").fetchall()  # attach to the WAL; read to the end: no snapshot kept
+    return connection
+
+
 def _decode(row: sqlite3.Row) -> Run:
     return Run(
         id=row["id"], name=row["name"], spec=ModelSpec.from_dict(json.loads(row["spec"])), preset=row["preset"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from typing import Sequence
 
@@ -14,10 +15,13 @@ RUN_PARAM = "run"  # ?run=3&run=5: the selected runs survive a reload and can be
 
 
 @st.cache_resource(show_spinner=False)
-def _start_run_service(store: str) -> bool:
-    """Once per server and store: runs left 'running' by a previous server whose worker is gone → interrupted."""
+def _start_run_service(store: str) -> sqlite3.Connection:
+    """Once per server and store: runs left 'running' by a previous server whose worker is gone → interrupted.
+
+    Returns a connection the server keeps open for its lifetime, so every short-lived one is cheap.
+    """
     runs.mark_interrupted()
-    return True
+    return runs.hold_open()
 
 
 def ensure_run_service() -> None:
