@@ -261,3 +261,19 @@ def redrawn_mnist_set(images: np.ndarray, seed: int, canvas_size: int = CANVAS_S
     """Each MNIST digit re-drawn on the canvas; digit i depends only on (seed, i)."""
     for index, image in enumerate(images):
         yield redraw_mnist(image, np.random.default_rng([seed, index]), canvas_size)
+
+
+def mouse_strokes(digit: int, style: str, seed: int, stroke_width: float = 20.0, jitter: float = 0.6,
+                  spacing: float = 5.0, canvas_size: int = CANVAS_SIZE) -> list[Stroke]:
+    """Template strokes for a mouse to draw (browser tests): points about `spacing` canvas pixels apart."""
+    strokes = digit_strokes(digit, style, np.random.default_rng(seed), canvas_size, stroke_width, jitter)
+    resampled = []
+    for stroke in strokes:
+        kept = [stroke[0]]
+        for point in stroke[1:]:
+            if np.hypot(point[0] - kept[-1][0], point[1] - kept[-1][1]) >= spacing:
+                kept.append(point)
+        if kept[-1] != stroke[-1]:
+            kept.append(stroke[-1])
+        resampled.append(kept)
+    return resampled

@@ -20,8 +20,8 @@ STROKE_WIDTH = 20  # ≈ 1/10 of a digit drawn 200 px tall: MNIST's stroke-to-he
 BRUSH_WIDTHS = (10, 15, 20, 25, 30)
 CANVAS_KEY_PREFIX = "draw_canvas_"
 CANVAS_NUMBER_KEY = "draw_canvas_number"  # bumped by Clear: a new key is a new, empty canvas
-PREVIEW_SIZE = 168  # the 28×28 model input shown 6× larger
-CARD_WIDTH = 236
+PREVIEW_SIZE = 140  # the 28×28 model input shown 5× larger
+CARD_WIDTH = 216
 BAR_COLOUR, ANSWER_COLOUR, DISAGREE_COLOUR = "#9aa5b1", "#1f77b4", "#e8710a"
 
 
@@ -57,10 +57,10 @@ def model_input_preview(drawing: PreparedDrawing) -> None:
     """The 28×28 image the models see, enlarged with visible pixels."""
     pixels = np.zeros((28, 28), np.uint8) if drawing.image is None else (drawing.image * 255).astype(np.uint8)
     enlarged = Image.fromarray(pixels).resize((PREVIEW_SIZE, PREVIEW_SIZE), Image.Resampling.NEAREST)
-    st.image(enlarged, caption="What the models see: 28×28, centred like MNIST", width=PREVIEW_SIZE, output_format="PNG")
+    st.image(enlarged, caption="What the models see (28×28, centred like MNIST)", width=PREVIEW_SIZE, output_format="PNG")
 
 
-def probability_chart(answer: Answer, colour: str = ANSWER_COLOUR, height: int = 150) -> go.Figure:
+def probability_chart(answer: Answer, colour: str = ANSWER_COLOUR, height: int = 120) -> go.Figure:
     """Bar chart of the 10 probabilities, the answer's bar coloured."""
     colours = [colour if digit == answer.digit else BAR_COLOUR for digit in range(10)]
     figure = go.Figure(go.Bar(x=[str(digit) for digit in range(10)], y=answer.probabilities.tolist(),
@@ -94,14 +94,14 @@ def ensemble_panel(result: DrawingResult) -> None:
         st.markdown(f"**Ensemble** (mean of {len(result.answers)} models)")
         st.metric("ensemble says", str(ensemble.digit), delta=f"{ensemble.confidence:.0%} sure", delta_color="off",
                   delta_arrow="off", label_visibility="collapsed")
-        st.plotly_chart(probability_chart(ensemble, height=130), key="draw_chart_ensemble",
+        st.plotly_chart(probability_chart(ensemble, height=120), key="draw_chart_ensemble",
                         config={"displayModeBar": False, "staticPlot": True})
         by_name = {answer.name: answer for answer in result.answers}
         if result.disagreeing:
             who = ", ".join(f"{name} ({by_name[name].digit})" for name in result.disagreeing)
-            st.warning(f"Disagree: {who}", icon="⚖️")
+            st.warning(f"Disagree: {who}", icon=":material/balance:")
         else:
-            st.success(f"All {len(result.answers)} models agree.", icon="✅")
+            st.success(f"All {len(result.answers)} models agree.", icon=":material/check_circle:")
 
 
 def answer_cards(result: DrawingResult) -> None:
