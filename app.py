@@ -4,8 +4,10 @@ import streamlit as st
 
 from core.model_store import list_cards, models_dir
 from core.presets import PRESETS
+from ui.navigation import sidebar_navigation
 
-st.set_page_config(page_title="MNIST lab", page_icon="✏️", layout="wide")
+st.set_page_config(page_title="MNIST lab", page_icon=":material/draw:", layout="wide")
+sidebar_navigation()
 
 st.title("MNIST lab")
 st.markdown(
@@ -15,10 +17,9 @@ st.markdown(
     "and draw a digit to see what **every** trained model answers."
 )
 
-start_columns = st.columns(3)
-start_columns[0].page_link("pages/1_Train.py", label="**Train** a lecture model or your own", icon="🏋️")
-start_columns[1].page_link("pages/2_Curves.py", label="**Curves**: watch and compare runs", icon="📉")
-start_columns[2].page_link("pages/3_Draw.py", label="**Draw** a digit for every model", icon="✏️")
+st.page_link("pages/1_Train.py", label="**Train** a lecture model, or your own, on sliders", icon=":material/model_training:")
+st.page_link("pages/2_Curves.py", label="**Curves**: watch the cost fall live and compare runs", icon=":material/show_chart:")
+st.page_link("pages/3_Draw.py", label="**Draw** a digit and see every model's answer", icon=":material/draw:")
 
 st.header("Trained models")
 cards, problems = list_cards()
@@ -35,27 +36,21 @@ else:
         [
             {
                 "model": card.name,
-                "type": card.kind,
                 "architecture": card.description,
                 "test accuracy": f"{card.test_accuracy:.4f}",
                 "published": f"{card.published_accuracy:.4f}" if card.published_accuracy is not None else "–",
                 "drawn digits": f"{card.drawn_accuracy:.3f}" if card.drawn_accuracy is not None else "–",
                 "parameters": f"{card.parameters:,}",
-                "training": f"{card.training_seconds:.0f} s",
             }
             for card in sorted(cards, key=lambda card: card.test_accuracy)
         ]
     )
 
 st.header("The lecture path")
-st.dataframe(
+st.table(
     [
         {"preset": preset.name, "model": preset.title, "source": preset.source,
-         "published accuracy": preset.published_accuracy, "lesson": preset.lesson}
+         "published accuracy": f"{preset.published_accuracy:.4f}", "lesson": preset.lesson}
         for preset in PRESETS.values()
-    ],
-    hide_index=True,
-    use_container_width=True,
-    key="home_presets",
-    column_config={"published accuracy": st.column_config.NumberColumn(format="%.4f")},
+    ]
 )

@@ -29,7 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.reproduce_presets")
     parser.add_argument("--presets", default=",".join(PRESETS))
     parser.add_argument("--seeds", default="777", help="comma-separated seeds")
-    parser.add_argument("--epochs", type=int, default=None, help="override the preset's length (recorded)")
+    length = parser.add_mutually_exclusive_group()
+    length.add_argument("--epochs", type=int, default=None, help="override the preset's length (recorded)")
+    length.add_argument("--steps", type=int, default=None, help="override the preset's length in batches (recorded)")
     parser.add_argument("--out", type=Path, default=Path("bench/results/reproduction.json"))
     args = parser.parse_args(argv)
 
@@ -38,18 +40,19 @@ def main(argv: list[str] | None = None) -> int:
     data = load_mnist()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     results = json.loads(args.out.read_text()) if args.out.exists() else []
-    done = {(row["preset"], row["seed"], row.get("epochs_override")) for row in results}
+    override = {"epochs": args.epochs} if args.epochs is not None else {"steps": args.steps} if args.steps is not None else None
+    done = {(row["preset"], row["seed"], json.dumps(row.get("override"))) for row in results}
     for name in args.presets.split(","):
         preset = get_preset(name)
         for seed in (int(s) for s in args.seeds.split(",")):
-            if (name, seed, args.epochs) in done:
+            if (name, seed, json.dumps(override)) in done:
                 continue
             spec = preset.spec.replace(seed=seed)
-            if args.epochs is not None:
-                spec = spec.replace(epochs=args.epochs, steps=None)
+            if override is not None:
+                spec = spec.replace(**{"epochs": None, "steps": None, **override})
             result = train(spec, data)
             row = {
-                "preset": name, "seed": seed, "epochs_override": args.epochs,
+                "preset": name, "seed": seed, "override": override,
                 "published_accuracy": preset.published_accuracy, "test_accuracy": result.test_accuracy,
                 "train_accuracy": result.train_accuracy, "validation_accuracy": result.validation_accuracy,
                 "diverged": result.diverged, "diverged_at_step": result.diverged_at_step,
@@ -60,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
             results.append(row)
             args.out.write_text(json.dumps(results, indent=1) + "\n")
             gap = (result.test_accuracy - preset.published_accuracy) * 100
-            print(f"{name:28s} seed {seed:4d}  published {preset.published_accuracy:.4f}  achieved "
+            length = f" ({next(iter(override))} {next(iter(override.values()))})" if override else ""
+            print(f"{name + length:40s} seed {seed:4d}  published {preset.published_accuracy:.4f}  achieved "
                   f"{result.test_accuracy:.4f}  gap {gap:+.2f} pts  {result.seconds:6.0f} s"
                   + ("  DIVERGED" if result.diverged else ""), flush=True)
     return 0
