@@ -10,7 +10,8 @@ import streamlit as st
 
 from core import curves, runs
 
-REFRESH_SECONDS = 1.0  # the live area redraws this often while a selected run is queued or running
+REFRESH_SECONDS = 0.75  # the live area redraws this often while a selected run is active: with the worker's
+# 0.25 s flushes, a logged cost reaches the screen in about a second (bench/worker_speed.py measures it)
 RUN_PARAM = "run"  # ?run=3&run=5: the selected runs survive a reload and can be shared
 
 
