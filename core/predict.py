@@ -63,12 +63,17 @@ def image_record(path: Path, result) -> dict:
     }
 
 
-def _text_line(path: Path, result) -> str:
+def _text_block(path: Path, result) -> str:
+    """A heading line, then one row per model (digit and the 10 probabilities) and the ensemble's row."""
     if result.blank:
         return f"{path}: blank — {result.drawing.message}"
-    answers = ", ".join(f"{answer.name} {answer.digit} ({answer.confidence:.0%})" for answer in result.answers)
-    disagreeing = f"; disagreeing: {', '.join(result.disagreeing)}" if result.disagreeing else ""
-    return f"{path}: {result.ensemble.digit} (ensemble, {result.ensemble.confidence:.0%}) — {answers}{disagreeing}"
+    disagreeing = f"disagreeing: {', '.join(result.disagreeing)}" if result.disagreeing else "all models agree"
+    width = max(len("ensemble"), *(len(answer.name) for answer in result.answers))
+    lines = [f"{path}: {result.ensemble.digit} (ensemble, {result.ensemble.confidence:.0%} sure; {disagreeing})",
+             f"  {'model':{width}s}  digit  " + " ".join(f"{digit:>5d}" for digit in range(10))]
+    for answer in [*result.answers, result.ensemble]:
+        lines.append(f"  {answer.name:{width}s}  {answer.digit:5d}  " + " ".join(f"{p:5.3f}" for p in answer.probabilities))
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.json:
                 print(json.dumps({"image": str(path), "error": str(error)}), flush=True)
             continue
-        print(json.dumps(image_record(path, result)) if args.json else _text_line(path, result), flush=True)
+        print(json.dumps(image_record(path, result)) if args.json else _text_block(path, result), flush=True)
     return status
 
 

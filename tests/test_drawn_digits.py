@@ -89,3 +89,15 @@ def test_redraw_mnist_puts_the_digit_at_a_random_size_and_place(mnist):
     assert np.ptp(np.array(boxes), axis=0).min() > 50
     again = redraw_mnist(mnist.test_images[3], np.random.default_rng([4, 3]))
     assert np.array_equal(again, list(redrawn_mnist_set(mnist.test_images[:4], seed=4))[3])
+
+
+def test_mouse_strokes_follow_the_same_templates_with_mouse_sized_steps():
+    from core.drawn_digits import mouse_strokes
+
+    strokes = mouse_strokes(7, "bar", seed=0)
+    assert len(strokes) == 2  # the 7's body, then its bar
+    for stroke in strokes:
+        steps = np.hypot(*np.diff(np.array(stroke), axis=0).T)
+        assert len(stroke) >= 2 and steps[:-1].min() >= 5.0 and steps.max() < 40
+    assert mouse_strokes(7, "bar", seed=0) == strokes
+    assert not prepare_drawing(render_strokes(strokes, 20.0)).blank

@@ -77,7 +77,10 @@ def test_text_output_skips_a_corrupt_model_and_reports_an_unreadable_image(image
     completed = run_predict(str(images["canvas"]), str(not_an_image), models_dir=models_copy)
     assert completed.returncode == 1
     lines = completed.stdout.splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"{images['canvas']}: ") and "small-nn-xavier" in lines[0]
+    assert lines[0].startswith(f"{images['canvas']}: ") and "ensemble" in lines[0]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[2:]}  # after the heading and the column names
+    assert list(rows) == ["small-nn-xavier", "ensemble"] and len(lines) == 4
+    assert all(len(values) == 11 and abs(sum(map(float, values[1:])) - 1) < 0.01 for values in rows.values())
     assert "small-softmax.keras" in completed.stderr and "skipped" in completed.stderr
     assert "notes.png: not a readable image" in completed.stderr
 
