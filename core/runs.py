@@ -39,7 +39,6 @@ WORKER_COMMAND = (sys.executable, "-m", "core.worker")
 
 ACTIVE_STATUSES = ("queued", "running")
 FINAL_STATUSES = ("finished", "diverged", "cancelled", "failed", "interrupted")
-STATUSES = ACTIVE_STATUSES + FINAL_STATUSES
 # new status → the statuses it may come from
 _ALLOWED_FROM = {
     "running": ("queued",),
@@ -356,8 +355,12 @@ def dispatch(max_parallel: int | None = None, worker_command: Sequence[str] = WO
     return started
 
 
-def process_alive(pid: int | None) -> bool:
-    """True if `pid` is a live worker process (a zombie or another program with a reused pid is not)."""
+def process_alive(pid: int | None, run_id: int | None = None) -> bool:
+    """True if `pid` is a live process (not a zombie) and, given `run_id`, the worker started for that run.
+
+    Workers get the run id as their last argument, so a pid the system has since reused for
+    another program does not count.
+    """
     if not pid:
         return False
     child = _children.get(pid)
@@ -367,10 +370,11 @@ def process_alive(pid: int | None) -> bool:
     if proc.parent.is_dir():
         try:
             state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
-            command = (proc / "cmdline").read_bytes()
+            arguments = (proc / "cmdline").read_bytes().rstrip(b"\0").split(b"\0")
         except (OSError, IndexError):
             return False
-        return state not in ("Z", "X") and bool(command)
+        return state not in ("Z", "X") and arguments != [b""] and (
+            run_id is None or arguments[-1] == str(run_id).encode())
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -383,7 +387,7 @@ def process_alive(pid: int | None) -> bool:
 def _dead_running_runs() -> list[sqlite3.Row]:
     with connect() as connection:
         rows = connection.execute("SELECT id, pid FROM runs WHERE status = 'running'").fetchall()
-    return [row for row in rows if not process_alive(row["pid"])]
+    return [row for row in rows if not process_alive(row["pid"], row["id"])]
 
 
 def mark_interrupted() -> list[int]:

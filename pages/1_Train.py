@@ -45,6 +45,7 @@ else:
             [{"layer": row.layer, "output shape": "×".join(str(size) for size in row.output_shape),
               "parameters": row.parameters} for row in architecture.layer_table(spec)],
             hide_index=True, key="train_layers",
+            column_config={"parameters": st.column_config.NumberColumn(format="localized")},
         )
         if spec.ensemble_members > 1:
             st.caption(f"One member shown; the ensemble trains {spec.ensemble_members} of them and averages them.")

@@ -135,3 +135,11 @@ def test_reconcile_fails_a_dead_worker_with_its_last_words_and_starts_the_next()
     failed = runs.get_run(crashing)
     assert failed.status == "failed"
     assert "exit code 3" in failed.error and "boom: out of cheese" in failed.error
+
+
+def test_a_live_process_that_is_not_the_runs_worker_does_not_count(run_store):
+    run_id = runs.create_run(SMALL_SPEC, "a")
+    runs.set_status(run_id, "running", pid=os.getpid())  # alive, but it is this test, not a worker for the run
+    assert runs.process_alive(os.getpid())
+    assert not runs.process_alive(os.getpid(), run_id)
+    assert runs.mark_interrupted() == [run_id]
