@@ -186,6 +186,12 @@ def connect(immediate: bool = False) -> Iterator[sqlite3.Connection]:
         connection.close()
 
 
+def wait_for_writers() -> None:
+    """Block until no process holds the write lock: a dispatcher commits the runs it started before releasing it."""
+    with connect(immediate=True):
+        pass
+
+
 def hold_open() -> sqlite3.Connection:
     """An idle connection for a long-lived process (worker, server) to keep until it exits.
 

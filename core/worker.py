@@ -106,6 +106,7 @@ def _summary(result, preset, saved_name: str | None, parameters: int | None, log
 
 def run_worker(run_id: int) -> str:
     """Train run `run_id` to its end and record the outcome; returns the final status."""
+    runs.wait_for_writers()  # this process may start before its dispatcher has committed "running"
     run = runs.get_run(run_id)
     if run is None or run.status != "running":
         return run.status if run else "missing"  # cancelled before this process started, or not dispatched
@@ -131,22 +132,20 @@ def run_worker(run_id: int) -> str:
         logger.flush()
         logger.train_call = {"wall_seconds": round(time.perf_counter() - wall, 3),
                              "cpu_seconds": round(time.process_time() - cpu, 3)}
+        saved_name = parameters = None
         if result.diverged:
             status = "diverged"
-            summary = _summary(result, preset, None, None, logger)
         elif result.cancelled:
             status = "cancelled"
-            summary = _summary(result, preset, None, None, logger)
-        else:
+        else:  # only a model that trained to its end is saved
             from core.model_store import save_model
             from core.models import count_parameters
             from core.train import make_card
 
             logger.set_phase("saving the model")
             save_model(result.model, make_card(run.name, run.spec, result, preset))
-            status = "finished"
-            summary = _summary(result, preset, run.name, count_parameters(result.model), logger)
-        runs.set_status(run_id, status, result=summary)
+            status, saved_name, parameters = "finished", run.name, count_parameters(result.model)
+        runs.set_status(run_id, status, result=_summary(result, preset, saved_name, parameters, logger))
         return status
     except BaseException as error:  # noqa: BLE001 - every failure must end as a recorded status
         traceback.print_exc()
@@ -165,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python -m core.worker RUN_ID", file=sys.stderr)
         return 2
     keeper = runs.hold_open()  # keeps the many small metric writes cheap
+    status = "failed"
     try:
         status = run_worker(int(argv[0]))
         print(f"run {argv[0]}: {status}", file=sys.stderr, flush=True)
