@@ -6,11 +6,13 @@ from core import architecture, runs
 from core.curves import duration
 from core.model_store import models_dir
 from ui.curves import ensure_run_service, run_label
+from ui.navigation import sidebar_navigation
 from ui.train_form import launch_settings, model_settings
 
 CALIBRATION_MIN_SAMPLES = 20_000  # shorter runs are dominated by start-up, not by the model's speed
 
-st.set_page_config(page_title="Train · MNIST lab", page_icon="🏋️", layout="wide")
+st.set_page_config(page_title="Train · MNIST lab", page_icon=":material/model_training:", layout="wide")
+sidebar_navigation()
 ensure_run_service()
 st.title("Train a model")
 
@@ -62,7 +64,8 @@ if st.button(label, type="primary", disabled=bool(form.errors) or spec is None, 
 last_run = runs.get_run(st.session_state["train_last_run"]) if "train_last_run" in st.session_state else None
 if last_run is not None:
     st.success(f"Run {last_run.label} is {last_run.status}. It keeps training if you leave this page.")
-    st.page_link("pages/2_Curves.py", label="Watch its curves", icon="📉", query_params={"run": str(last_run.id)})
+    st.page_link("pages/2_Curves.py", label="Watch its curves", icon=":material/show_chart:",
+                 query_params={"run": str(last_run.id)})
 
 
 def active_runs(shown: set[int]) -> None:

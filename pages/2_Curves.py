@@ -4,15 +4,17 @@ import streamlit as st
 
 from core import runs
 from ui.curves import REFRESH_SECONDS, ensure_run_service, live_area, select_runs
+from ui.navigation import sidebar_navigation
 
-st.set_page_config(page_title="Curves · MNIST lab", page_icon="📉", layout="wide")
+st.set_page_config(page_title="Curves · MNIST lab", page_icon=":material/show_chart:", layout="wide")
+sidebar_navigation()
 ensure_run_service()
 st.title("Cost curves")
 
 all_runs = runs.list_runs()
 if not all_runs:
     st.info("No runs yet. Set up a model on the Train page and press Train; its curves appear here as it learns.")
-    st.page_link("pages/1_Train.py", label="Go to the Train page", icon="🏋️")
+    st.page_link("pages/1_Train.py", label="Go to the Train page", icon=":material/model_training:")
     st.stop()
 
 selected = select_runs(all_runs)

@@ -90,7 +90,7 @@ def figures(at: AppTest) -> list[dict]:
 def test_with_no_runs_it_points_to_the_train_page():
     at = open_page()
     assert "No runs yet" in at.info[0].value
-    assert at.get("page_link")
+    assert any(link.proto.label == "Go to the Train page" for link in at.get("page_link"))
 
 
 def test_runs_named_in_the_url_are_overlaid_with_their_lessons(three_runs):
