@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from core.runs import LECTURE_TRAIN_SIZE, Run
+from core.runs import Run
 
 COLORS = qualitative.Plotly
 OVERFITTING_GAP = 0.02  # train − test accuracy above this is overfitting (lab-10-4's deep net, seed 003 without L2)
@@ -32,14 +32,9 @@ class Progress:
     eta: float | None
 
 
-def steps_per_epoch(run: Run) -> int:
-    """Batches in one epoch of this run (a quick run has fewer)."""
-    return math.ceil(min(run.train_limit or LECTURE_TRAIN_SIZE, LECTURE_TRAIN_SIZE) / run.spec.batch_size)
-
-
 def total_epochs(run: Run) -> int:
     """Epochs the run will train (per ensemble member) if nothing stops it early."""
-    return run.spec.epochs if run.spec.epochs is not None else math.ceil(run.spec.steps / steps_per_epoch(run))
+    return run.spec.epochs if run.spec.epochs is not None else math.ceil(run.spec.steps / run.steps_per_epoch)
 
 
 def clock(seconds: float) -> str:
@@ -133,7 +128,7 @@ def curve_figures(data: Sequence[RunMetrics], axis: str = "step", log_cost: bool
     divergences = []
     for index, (run, metrics) in enumerate(data):
         color = COLORS[index % len(COLORS)]
-        per_epoch = steps_per_epoch(run)
+        per_epoch = run.steps_per_epoch
 
         def x_of(step: int) -> float:
             return step if axis == "step" else step / per_epoch

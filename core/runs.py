@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+from core.architecture import LECTURE_TRAIN_SIZE
 from core.model_store import sanitize_name
 from core.spec import ModelSpec
 
@@ -34,7 +35,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RUNS_DIR = REPO_ROOT / "runs"
 DATABASE_NAME = "runs.sqlite3"
 DEFAULT_MAX_PARALLEL_RUNS = 1  # a 2-core machine trains one model at a time at full speed
-LECTURE_TRAIN_SIZE = 55_000
 WORKER_COMMAND = (sys.executable, "-m", "core.worker")
 
 ACTIVE_STATUSES = ("queued", "running")
@@ -122,11 +122,14 @@ class Run:
         return self.options.get("train_limit")
 
     @property
+    def steps_per_epoch(self) -> int:
+        """Batches in one epoch of this run (a quick run has fewer)."""
+        return math.ceil(min(self.train_limit or LECTURE_TRAIN_SIZE, LECTURE_TRAIN_SIZE) / self.spec.batch_size)
+
+    @property
     def total_steps(self) -> int:
         """Batches the run will train if nothing stops it early (all ensemble members)."""
-        train_size = min(self.train_limit or LECTURE_TRAIN_SIZE, LECTURE_TRAIN_SIZE)
-        per_epoch = math.ceil(train_size / self.spec.batch_size)
-        per_member = self.spec.steps if self.spec.steps is not None else self.spec.epochs * per_epoch
+        per_member = self.spec.steps if self.spec.steps is not None else self.spec.epochs * self.steps_per_epoch
         return per_member * self.spec.ensemble_members
 
     @property

@@ -32,8 +32,9 @@ CRASH_EXIT_CODE = 70
 class MetricLogger:
     """Buffers progress events and writes them to the run store in batches; answers 'should I stop?' cheaply."""
 
-    def __init__(self, run_id: int, total_steps: int, flush_seconds: float = FLUSH_SECONDS):
+    def __init__(self, run_id: int, total_steps: int, steps_per_epoch: int, flush_seconds: float = FLUSH_SECONDS):
         self.run_id, self.total_steps, self.flush_seconds = run_id, total_steps, flush_seconds
+        self.steps_per_epoch = steps_per_epoch
         self.buffer: list[dict[str, Any]] = []
         self.last_flush = time.monotonic()
         self.last_event: float | None = None
@@ -61,9 +62,11 @@ class MetricLogger:
             print(f"simulated crash after step {event['step']} ({CRASH_AFTER_STEPS_VARIABLE})", file=sys.stderr, flush=True)
             os._exit(CRASH_EXIT_CODE)
         cost_broke = not math.isfinite(event.get("cost", 0.0))
-        # Flush now if waiting for the next event would keep this one buffered past the deadline.
+        # Flush now if waiting for the next event would keep this one buffered past the deadline; an epoch's
+        # last step is followed by the validation pass, so it goes out at once.
         due = now - self.last_flush + self.event_interval >= self.flush_seconds
-        if event["kind"] == "epoch" or cost_broke or due:
+        epoch_ends = event["kind"] == "epoch" or event["step"] % self.steps_per_epoch == 0
+        if epoch_ends or cost_broke or due:
             self.flush()
         if event["kind"] == "step":
             self.set_phase("testing on the 10,000 test digits" if event["step"] >= self.total_steps else "training")
@@ -110,7 +113,7 @@ def run_worker(run_id: int) -> str:
     run = runs.get_run(run_id)
     if run is None or run.status != "running":
         return run.status if run else "missing"  # cancelled before this process started, or not dispatched
-    logger = MetricLogger(run_id, run.total_steps)
+    logger = MetricLogger(run_id, run.total_steps, run.steps_per_epoch)
     try:
         from core.data import load_mnist
         from core.presets import PRESETS
