@@ -6,6 +6,8 @@ Throughput, interleaved A/B/C in one run, best of the repeats (the CPU is shared
   plain        `build_model(spec)` (the project's compile: jit off) + `model.fit(x, y, batch_size, epochs=1,
                validation_data=…)`, no callbacks, in this process;
   plain+spe    the same with the steps_per_execution core.training uses, to separate its effect;
+  fresh        plain+spe in a new process (after its imports), as the worker is: what is left between
+               this and the worker is the worker's own overhead (progress callback, metric logging);
   worker       `runs.create_run` + `runs.dispatch`: `python -m core.worker` trains through core.training with
                metrics batched into SQLite (timed inside the worker, after its imports).
 Each side is timed over the same work: convert the digits, build, fit one epoch (with validation) and
@@ -23,6 +25,8 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -84,6 +88,18 @@ def worker_run(spec, train_limit: int | None, name: str) -> dict:
     return {**run.result, "end_to_end_seconds": time.perf_counter() - started}
 
 
+def plain_child(preset_name: str, train_limit: int, steps_per_execution: int) -> None:
+    """In a fresh process, as the worker is: import, load, then time one plain fit; print [wall, cpu]."""
+    import keras  # noqa: F401 - imported before timing, as the worker does
+
+    spec = get_preset(preset_name).spec.replace(epochs=1, steps=None, early_stopping_patience=None, ensemble_members=1)
+    data = load_mnist()
+    train, validation = data.lecture_split()
+    if train_limit:
+        train = (train[0][:train_limit], train[1][:train_limit])
+    print(json.dumps(plain_fit(spec, train, validation, (data.test_images, data.test_labels), steps_per_execution)))
+
+
 def measure_throughput(preset_name: str, train_limit: int | None, repeats: int) -> dict:
     """Samples/s (wall and CPU) of plain fit, plain fit with steps_per_execution, and the worker path."""
     from core.training import DEFAULT_LOG_EVERY_STEPS, steps_per_execution_for
@@ -97,11 +113,14 @@ def measure_throughput(preset_name: str, train_limit: int | None, repeats: int) 
     samples = len(train[0])
     spe = steps_per_execution_for(spec, DEFAULT_LOG_EVERY_STEPS)
     plain_fit(spec, (train[0][:1000], train[1][:1000]), validation, test, 1)  # warm TensorFlow up in this process
-    timings: dict[str, list[tuple[float, float]]] = {"plain": [], "plain_spe": [], "worker": []}
+    timings: dict[str, list[tuple[float, float]]] = {"plain": [], "plain_spe": [], "plain_spe_fresh": [], "worker": []}
     logging_share, end_to_end = [], []
-    for repeat in range(repeats):  # interleaved, so a noisy minute hurts all three alike
+    for repeat in range(repeats):  # interleaved, so a noisy minute hurts all of them alike
         timings["plain"].append(plain_fit(spec, train, validation, test, 1))
         timings["plain_spe"].append(plain_fit(spec, train, validation, test, spe))
+        child = subprocess.run([sys.executable, "-m", "bench.worker_speed", "--plain-child", preset_name,
+                                str(train_limit or 0), str(spe)], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+        timings["plain_spe_fresh"].append(tuple(json.loads(child.stdout.strip().splitlines()[-1])))
         result = worker_run(spec, train_limit, f"bench-{preset_name}-{repeat}")
         timings["worker"].append((result["train_call"]["wall_seconds"], result["train_call"]["cpu_seconds"]))
         logging_share.append(result["logging_seconds"] / result["train_call"]["wall_seconds"])
@@ -116,7 +135,9 @@ def measure_throughput(preset_name: str, train_limit: int | None, repeats: int) 
         "samples_per_second": wall, "samples_per_cpu_second": cpu,
         "ratio_worker_to_plain": wall["worker"] / wall["plain"],
         "ratio_worker_to_plain_spe": wall["worker"] / wall["plain_spe"],
+        "ratio_worker_to_plain_spe_fresh": wall["worker"] / wall["plain_spe_fresh"],
         "cpu_ratio_worker_to_plain_spe": cpu["worker"] / cpu["plain_spe"],
+        "cpu_ratio_worker_to_plain_spe_fresh": cpu["worker"] / cpu["plain_spe_fresh"],
         "logging_share_of_training": statistics.median(logging_share),
         "worker_end_to_end_seconds": min(end_to_end), "timings": timings,
     }
@@ -171,12 +192,16 @@ def _p90(values: list[float]) -> float:
 def print_throughput(speed: dict, repeats: int) -> None:
     """The throughput figures in words."""
     wall, cpu = speed["samples_per_second"], speed["samples_per_cpu_second"]
-    print(f"samples/s (best of {repeats}): plain fit {wall['plain']:.0f}, plain fit with steps_per_execution="
-          f"{speed['steps_per_execution']} {wall['plain_spe']:.0f}, worker path {wall['worker']:.0f}\n"
-          f"ratio worker/plain {speed['ratio_worker_to_plain']:.2f}, worker/plain+spe "
-          f"{speed['ratio_worker_to_plain_spe']:.2f} (target ≥ 0.95); by CPU time (median) worker/plain+spe "
-          f"{speed['cpu_ratio_worker_to_plain_spe']:.2f}; logging took {speed['logging_share_of_training']:.2%} "
-          f"of the worker's training time", flush=True)
+    spe = speed["steps_per_execution"]
+    print(f"samples/s (best of {repeats}; per CPU-second, median, in brackets): plain fit {wall['plain']:.0f} "
+          f"({cpu['plain']:.0f}), plain fit with steps_per_execution={spe} {wall['plain_spe']:.0f} "
+          f"({cpu['plain_spe']:.0f}), the same in a fresh process {wall['plain_spe_fresh']:.0f} "
+          f"({cpu['plain_spe_fresh']:.0f}), worker path {wall['worker']:.0f} ({cpu['worker']:.0f})\n"
+          f"ratio worker/plain {speed['ratio_worker_to_plain']:.2f}; worker/plain+spe {speed['ratio_worker_to_plain_spe']:.2f} "
+          f"(CPU {speed['cpu_ratio_worker_to_plain_spe']:.2f}); worker/fresh plain+spe "
+          f"{speed['ratio_worker_to_plain_spe_fresh']:.2f} (CPU {speed['cpu_ratio_worker_to_plain_spe_fresh']:.2f}); "
+          f"target ≥ 0.95. Logging took {speed['logging_share_of_training']:.2%} of the worker's training time",
+          flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -188,7 +213,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-lag", action="store_true", help="skip the browser lag measurement")
     parser.add_argument("--no-throughput", action="store_true", help="only measure the lag")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--plain-child", nargs=3, metavar=("PRESET", "TRAIN_LIMIT", "SPE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.plain_child:
+        plain_child(args.plain_child[0], int(args.plain_child[1]), int(args.plain_child[2]))
+        return 0
 
     scratch = Path(tempfile.mkdtemp(prefix="worker-speed-"))
     os.environ["MNIST_LAB_RUNS_DIR"] = str(scratch / "runs")  # the workers inherit both
