@@ -102,7 +102,8 @@ def recent_batches(steps: Sequence[dict[str, Any]], per_epoch: int) -> list[dict
         for name in ("cost", "accuracy"):
             now, then = event[name], before[name]
             if before_batches and _finite(now) and _finite(then) and batches > before_batches:
-                values[name] = (batches * now - before_batches * then) / (batches - before_batches)
+                recent_mean = (batches * now - before_batches * then) / (batches - before_batches)
+                values[name] = max(0.0, recent_mean if name == "cost" else min(1.0, recent_mean))  # float rounding
         previous[key] = (batches, event)
         recent.append(values)
     return recent
