@@ -4,10 +4,12 @@ import streamlit as st
 
 from core.model_store import list_cards, models_dir
 from core.presets import PRESETS
+from ui.curves import ensure_run_service
 from ui.navigation import sidebar_navigation
 
 st.set_page_config(page_title="MNIST lab", page_icon=":material/draw:", layout="wide")
 sidebar_navigation()
+ensure_run_service()  # after a server restart: mark orphaned runs interrupted, start queued ones
 
 st.title("MNIST lab")
 st.markdown(
