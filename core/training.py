@@ -158,7 +158,8 @@ def _fit_one(spec, train, validation, on_progress, should_stop, log_every, membe
         from core.augment import augmented_dataset
 
         dataset = augmented_dataset(train_inputs, train_labels, spec.batch_size, seed=spec.seed)
-        history = model.fit(dataset, epochs=epochs, steps_per_epoch=batches_per_epoch, validation_data=validation_data,
+        history = model.fit(dataset, epochs=epochs, steps_per_epoch=batches_per_epoch, shuffle=False,  # the dataset shuffles
+                            validation_data=validation_data,
                             validation_batch_size=validation_batch_size, callbacks=callbacks, verbose=0)
     else:
         history = model.fit(train_inputs, train_labels, batch_size=spec.batch_size, epochs=epochs, shuffle=True,
