@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from core.drawn_digits import drawn_digits, redrawn_mnist_set
-from core.preprocess import prepare_drawing
+from core.preprocess import ink_map, prepare_drawing
 
 HELD_OUT_SEED = 2718  # the reported stroke-drawn set; tuning used DEVELOPMENT_SEED only
 DEVELOPMENT_SEED = 1
@@ -40,11 +40,20 @@ def _prepared(image: np.ndarray) -> np.ndarray:
     return drawing.image if drawing.image is not None else np.zeros((28, 28), np.float32)
 
 
-def drawn_set(count: int = DEFAULT_DRAWN_COUNT, seed: int = HELD_OUT_SEED) -> tuple[np.ndarray, np.ndarray, list[str]]:
+def _plainly_resized(image: np.ndarray) -> np.ndarray:
+    """The naive way, for comparison: the whole canvas's ink shrunk to 28×28 (anti-aliased), nothing else."""
+    from PIL import Image
+
+    ink = Image.fromarray((ink_map(image) * 255).astype(np.uint8))
+    return np.asarray(ink.resize((28, 28), Image.LANCZOS), dtype=np.float32) / 255.0
+
+
+def drawn_set(count: int = DEFAULT_DRAWN_COUNT, seed: int = HELD_OUT_SEED,
+              preprocess=_prepared) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """(inputs (N, 28, 28, 1), labels (N,), "digit/style" names) of the stroke-drawn set, preprocessed."""
     inputs, labels, styles = [], [], []
     for digit in drawn_digits(count, seed):
-        inputs.append(_prepared(digit.image))
+        inputs.append(preprocess(digit.image))
         labels.append(digit.label)
         styles.append(f"{digit.label}/{digit.style}")
     return np.stack(inputs)[..., None], np.array(labels, dtype=np.int32), styles
@@ -90,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--update-cards", action="store_true", help="write drawn_accuracy / redrawn_accuracy into the cards")
     parser.add_argument("--styles", action="store_true", help="also print the best model's accuracy per digit style")
     parser.add_argument("--json", action="store_true", help="print the table as JSON")
+    parser.add_argument("--plain-resize", action="store_true",
+                        help="also score the stroke-drawn set with the whole canvas plainly resized to 28×28 (the naive way)")
     args = parser.parse_args(argv)
     if args.count < 10 or args.redrawn < 10:
         parser.error("--count and --redrawn must be at least 10")
@@ -120,6 +131,10 @@ def main(argv: list[str] | None = None) -> int:
     rows.append({"model": "ensemble (mean)", "kind": "ensemble", "test_accuracy": None,
                  "drawn_accuracy": float(np.mean(np.argmax(ensemble_probabilities(drawn_probabilities), -1) == drawn_labels)),
                  "redrawn_accuracy": float(np.mean(np.argmax(ensemble_probabilities(redrawn_probabilities), -1) == redrawn_labels))})
+    if args.plain_resize:
+        plain_inputs, plain_labels, _ = drawn_set(args.count, args.seed, preprocess=_plainly_resized)
+        for row, plain in zip(rows, accuracies(engine.probabilities(plain_inputs), plain_labels)):
+            row["drawn_accuracy_plain_resize"] = float(plain)
     seconds = time.perf_counter() - started
     if args.json:
         print(json.dumps({"drawn_count": args.count, "drawn_seed": args.seed, "redrawn_count": len(redrawn_labels),
@@ -130,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{'model':18s} {'kind':9s} {'MNIST test':>10s} {'stroke-drawn':>12s} {'re-drawn MNIST':>14s}")
         for row in rows:
             test = f"{row['test_accuracy']:.4f}" if row["test_accuracy"] is not None else "–"
-            print(f"{row['model']:18s} {row['kind']:9s} {test:>10s} {row['drawn_accuracy']:12.4f} {row['redrawn_accuracy']:14.4f}")
+            plain = f"   (plain resize {row['drawn_accuracy_plain_resize']:.4f})" if "drawn_accuracy_plain_resize" in row else ""
+            print(f"{row['model']:18s} {row['kind']:9s} {test:>10s} {row['drawn_accuracy']:12.4f} {row['redrawn_accuracy']:14.4f}{plain}")
     if args.styles:
         best = int(np.argmax(drawn_accuracy))
         print(f"per style, {names[best]}:", file=sys.stderr)
