@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from core import runs
 
@@ -46,12 +47,16 @@ def test_a_quick_run_from_the_train_page_grows_on_the_curves_page_and_survives_a
     url = start_app(MNIST_LAB_RUNS_DIR=str(store), MNIST_LAB_MODELS_DIR=str(models))
     monkeypatch.setenv("MNIST_LAB_RUNS_DIR", str(store))  # to read the same store from here
     page = browser.new_page(viewport=WIDE)
+    page.set_default_timeout(90_000)  # CI's 2 cores may be busy: wait longer, assert the same things
 
     page.goto(f"{url}/Train")
-    page.get_by_test_id("stSelectbox").filter(has_text="Lecture preset").click()
-    page.keyboard.type("nn-xavier")
+    preset_picker = page.get_by_test_id("stSelectbox").filter(has_text="Lecture preset")
+    preset_picker.click()
+    page.keyboard.type("nn-xavier", delay=50)
+    page.get_by_role("option", name="nn-xavier").first.wait_for()  # the filtered list has caught up with the typing
     page.keyboard.press("Enter")
-    page.get_by_text("3-layer ReLU net, Xavier init").first.wait_for()
+    expect(page.get_by_role("combobox", name="Lecture preset")).to_have_value(  # selected, not just listed
+        "nn-xavier — 3-layer ReLU net, Xavier init", timeout=90_000)
     page.get_by_text("Quick run: train on a slice of the digits").click()
     train_button = page.get_by_role("button", name="Train (quick run)")
     train_button.wait_for()
