@@ -8,7 +8,7 @@ Throughput, interleaved A/B/C in one run, best of the repeats (the CPU is shared
   plain+spe    the same with the steps_per_execution core.training uses, to separate its effect;
   fresh        plain+spe in a new process (after its imports), as the worker is: what is left between
                this and the worker is the worker's own overhead (progress callback, metric logging);
-  worker       `runs.create_run` + `runs.dispatch`: `python -m core.worker` trains through core.training with
+  worker       `runs.create_run` + `dispatcher.dispatch`: `python -m core.worker` trains through core.training with
                metrics batched into SQLite (timed inside the worker, after its imports).
 Each side is timed over the same work: convert the digits, build, fit one epoch (with validation) and
 test on the 10,000 test digits; wall time (best of the repeats) and CPU time (median: steadier when
@@ -35,7 +35,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from core import runs  # noqa: E402
+from core import dispatcher, runs  # noqa: E402
 from core.data import load_mnist  # noqa: E402
 from core.presets import get_preset  # noqa: E402
 
@@ -72,7 +72,7 @@ def wait_final(run_id: int, timeout: float = 900) -> runs.Run:
         run = runs.get_run(run_id)
         if run.status in runs.FINAL_STATUSES:
             return run
-        runs.reap_children()
+        dispatcher.reap_children()
         time.sleep(0.2)
     raise TimeoutError(f"run {run_id} did not finish in {timeout} s")
 
@@ -81,7 +81,7 @@ def worker_run(spec, train_limit: int | None, name: str) -> dict:
     """Train through the worker process; returns its result plus the wall time from dispatch to the end."""
     run_id = runs.create_run(spec, name, train_limit=train_limit)
     started = time.perf_counter()
-    runs.dispatch(max_parallel=1)
+    dispatcher.dispatch(max_parallel=1)
     run = wait_final(run_id)
     if run.status != "finished":
         raise RuntimeError(f"worker run ended {run.status}: {run.error}")
@@ -157,7 +157,7 @@ def measure_lag(train_limit: int = 20_000, epochs: int = 3) -> dict:
         with launch_chromium() as browser:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(f"{url}/Curves?run={run_id}")
-            runs.dispatch(max_parallel=1)
+            dispatcher.dispatch(max_parallel=1)
             in_db, on_screen, logged = {}, {}, {}
             while runs.get_run(run_id).status in runs.ACTIVE_STATUSES:
                 now = time.time()

@@ -1,6 +1,6 @@
 """One training run in its own OS process: `python -m core.worker RUN_ID`.
 
-Started by `core.runs.dispatch`. It loads the run from the store, trains it with
+Started by `core.dispatcher.dispatch`. It loads the run from the store, trains it with
 `core.training.train`, writes the metrics to SQLite in small batches (no event waits longer
 than `FLUSH_SECONDS`, and a few writes a second at most, so logging never slows training),
 polls the cancel flag cheaply, saves the
@@ -21,7 +21,7 @@ import time
 import traceback
 from typing import Any
 
-from core import runs
+from core import dispatcher, runs
 
 FLUSH_SECONDS = 0.25  # metrics reach the store at most this late; one small transaction per flush
 CANCEL_POLL_SECONDS = 0.5
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         status = run_worker(int(argv[0]))
         print(f"run {argv[0]}: {status}", file=sys.stderr, flush=True)
         try:
-            runs.reconcile()
+            dispatcher.reconcile()
         except Exception:  # noqa: BLE001 - the run is recorded; the next page load dispatches again
             traceback.print_exc()
     finally:

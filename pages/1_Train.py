@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core import architecture, runs
+from core import architecture, dispatcher, runs
 from core.curves import duration
 from core.model_store import models_dir
 from ui.curves import ensure_run_service, run_label
@@ -58,7 +58,7 @@ label = "Train (quick run)" if form.train_limit else "Train"
 if st.button(label, type="primary", disabled=bool(form.errors) or spec is None, key="train_start"):
     run_id = runs.create_run(spec, form.name, preset=None if form.is_custom else preset.name,
                              train_limit=form.train_limit, based_on=preset.name)
-    runs.dispatch()
+    dispatcher.dispatch()
     st.session_state["train_last_run"] = run_id
 
 last_run = runs.get_run(st.session_state["train_last_run"]) if "train_last_run" in st.session_state else None

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import runs
+from core import dispatcher, runs
 from core.presets import get_preset
 from core.spec import ModelSpec
 
@@ -28,9 +28,9 @@ def stores(tmp_path, monkeypatch):
     monkeypatch.setenv("MNIST_LAB_MAX_PARALLEL_RUNS", "0")
     yield tmp_path
     for run in runs.list_runs():
-        if run.status == "running" and run.pid not in (None, os.getpid()) and runs.process_alive(run.pid):
+        if run.status == "running" and run.pid not in (None, os.getpid()) and dispatcher.process_alive(run.pid):
             os.killpg(run.pid, signal.SIGKILL)
-    runs.reap_children()
+    dispatcher.reap_children()
 
 
 def training_events(steps: int, per_epoch: int, start_cost: float = 2.0, nan_at: int | None = None) -> list[dict]:
@@ -132,7 +132,7 @@ def test_epoch_axis_shows_the_lecture_epoch_costs(three_runs):
 def test_a_running_run_shows_progress_and_can_be_cancelled_and_a_queued_one_its_place():
     running = runs.create_run(ModelSpec(hidden_units=(16,), epochs=1), "live")
     queued = runs.create_run(ModelSpec(), "next")
-    runs.dispatch(max_parallel=1, worker_command=SLEEPER)
+    dispatcher.dispatch(max_parallel=1, worker_command=SLEEPER)
     runs.add_metrics(running, training_events(200, 550))
     at = open_page({"run": [str(running), str(queued)]})
     [bar] = at.get("progress")

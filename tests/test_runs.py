@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from core import runs
+from core import dispatcher, runs
 from core.spec import ModelSpec
 
 SMALL_SPEC = ModelSpec(hidden_units=(16,), epochs=1)
@@ -25,9 +25,9 @@ def run_store(tmp_path, monkeypatch):
     monkeypatch.delenv("MNIST_LAB_MAX_PARALLEL_RUNS", raising=False)
     yield tmp_path / "runs"
     for run in runs.list_runs():  # stop any sleeper still alive (each leads its own process group)
-        if run.status == "running" and run.pid not in (None, os.getpid()) and runs.process_alive(run.pid):
+        if run.status == "running" and run.pid not in (None, os.getpid()) and dispatcher.process_alive(run.pid):
             os.killpg(run.pid, signal.SIGKILL)
-    runs.reap_children()
+    dispatcher.reap_children()
 
 
 def test_a_new_run_is_queued_with_its_spec_and_options():
@@ -81,11 +81,11 @@ def test_metrics_round_trip_and_a_nan_cost_reads_back_as_none():
 def test_dispatch_starts_the_oldest_queued_runs_up_to_the_limit():
     first, second, third = (runs.create_run(SMALL_SPEC, name) for name in ("first", "second", "third"))
     assert runs.queue_positions() == {first: 1, second: 2, third: 3}
-    assert runs.dispatch(max_parallel=1, worker_command=SLEEPER) == [first]
-    assert runs.dispatch(max_parallel=1, worker_command=SLEEPER) == []  # one at a time
-    assert runs.get_run(first).status == "running" and runs.process_alive(runs.get_run(first).pid)
+    assert dispatcher.dispatch(max_parallel=1, worker_command=SLEEPER) == [first]
+    assert dispatcher.dispatch(max_parallel=1, worker_command=SLEEPER) == []  # one at a time
+    assert runs.get_run(first).status == "running" and dispatcher.process_alive(runs.get_run(first).pid)
     assert runs.queue_positions() == {second: 1, third: 2}
-    assert runs.dispatch(max_parallel=2, worker_command=SLEEPER) == [second]
+    assert dispatcher.dispatch(max_parallel=2, worker_command=SLEEPER) == [second]
     assert runs.queue_positions() == {third: 1}
 
 
@@ -95,12 +95,12 @@ def test_the_parallel_limit_comes_from_the_environment(monkeypatch):
     assert runs.max_parallel_runs() == 3
     monkeypatch.setenv("MNIST_LAB_MAX_PARALLEL_RUNS", "0")  # 0 pauses the queue
     runs.create_run(SMALL_SPEC, "waits")
-    assert runs.dispatch(worker_command=SLEEPER) == []
+    assert dispatcher.dispatch(worker_command=SLEEPER) == []
 
 
 def test_cancel_a_queued_run_at_once_and_a_running_one_by_its_flag():
     running, queued = runs.create_run(SMALL_SPEC, "running"), runs.create_run(SMALL_SPEC, "queued")
-    runs.dispatch(max_parallel=1, worker_command=SLEEPER)
+    dispatcher.dispatch(max_parallel=1, worker_command=SLEEPER)
     assert runs.cancel(queued) == "cancelled"
     assert runs.get_run(queued).finished_at is not None
     assert not runs.is_cancel_requested(running)
@@ -108,18 +108,18 @@ def test_cancel_a_queued_run_at_once_and_a_running_one_by_its_flag():
     assert runs.is_cancel_requested(running)
     runs.set_status(running, "cancelled")
     assert runs.cancel(running) == "cancelled"  # cancelling twice is harmless
-    assert runs.dispatch(max_parallel=1, worker_command=SLEEPER) == []  # nothing left in the queue
+    assert dispatcher.dispatch(max_parallel=1, worker_command=SLEEPER) == []  # nothing left in the queue
 
 
 def test_restart_marks_runs_whose_worker_is_gone_interrupted_and_keeps_live_ones():
     dead, alive = runs.create_run(SMALL_SPEC, "dead"), runs.create_run(SMALL_SPEC, "alive")
-    runs.dispatch(max_parallel=2, worker_command=SLEEPER)
+    dispatcher.dispatch(max_parallel=2, worker_command=SLEEPER)
     dead_pid = runs.get_run(dead).pid
     os.killpg(dead_pid, signal.SIGKILL)  # a real death; left unreaped it is a zombie, which is not alive
     deadline = time.monotonic() + 10
-    while runs.process_alive(dead_pid) and time.monotonic() < deadline:
+    while dispatcher.process_alive(dead_pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert runs.mark_interrupted() == [dead]
+    assert dispatcher.mark_interrupted() == [dead]
     assert runs.get_run(dead).status == "interrupted" and "restarted" in runs.get_run(dead).error
     assert runs.get_run(alive).status == "running"
 
@@ -127,11 +127,11 @@ def test_restart_marks_runs_whose_worker_is_gone_interrupted_and_keeps_live_ones
 def test_reconcile_fails_a_dead_worker_with_its_last_words_and_starts_the_next():
     crashing, waiting = runs.create_run(SMALL_SPEC, "crashing"), runs.create_run(SMALL_SPEC, "waiting")
     crash = (sys.executable, "-c", "import sys; print('boom: out of cheese', file=sys.stderr); sys.exit(3)")
-    runs.dispatch(max_parallel=1, worker_command=crash)
+    dispatcher.dispatch(max_parallel=1, worker_command=crash)
     deadline = time.monotonic() + 20
-    while runs.process_alive(runs.get_run(crashing).pid) and time.monotonic() < deadline:
+    while dispatcher.process_alive(runs.get_run(crashing).pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert runs.reconcile(max_parallel=1, worker_command=SLEEPER) == [waiting]
+    assert dispatcher.reconcile(max_parallel=1, worker_command=SLEEPER) == [waiting]
     failed = runs.get_run(crashing)
     assert failed.status == "failed"
     assert "exit code 3" in failed.error and "boom: out of cheese" in failed.error
@@ -140,6 +140,6 @@ def test_reconcile_fails_a_dead_worker_with_its_last_words_and_starts_the_next()
 def test_a_live_process_that_is_not_the_runs_worker_does_not_count(run_store):
     run_id = runs.create_run(SMALL_SPEC, "a")
     runs.set_status(run_id, "running", pid=os.getpid())  # alive, but it is this test, not a worker for the run
-    assert runs.process_alive(os.getpid())
-    assert not runs.process_alive(os.getpid(), run_id)
-    assert runs.mark_interrupted() == [run_id]
+    assert dispatcher.process_alive(os.getpid())
+    assert not dispatcher.process_alive(os.getpid(), run_id)
+    assert dispatcher.mark_interrupted() == [run_id]

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from core import runs
+from core import dispatcher, runs
 from core.model_store import list_cards
 from core.presets import get_preset
 from core.spec import ModelSpec
@@ -31,7 +31,7 @@ def wait_until(condition, timeout: float = RUN_TIMEOUT_SECONDS):
     """Poll `condition` (reconciling the store as a page would) until it returns something true."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        runs.reconcile()
+        dispatcher.reconcile()
         value = condition()
         if value:
             return value
@@ -51,7 +51,7 @@ def saved_files(stores) -> list[str]:
 
 def test_a_real_run_finishes_with_metrics_and_a_saved_model(stores):
     run_id = runs.create_run(TINY_MLP, "tiny-mlp", train_limit=QUICK_DIGITS)
-    assert runs.dispatch() == [run_id]
+    assert dispatcher.dispatch() == [run_id]
     run = wait_final(run_id)
     assert run.status == "finished", run.error
     assert run.result["test_accuracy"] > 0.7  # chance is 0.1
@@ -73,7 +73,7 @@ def test_a_real_run_finishes_with_metrics_and_a_saved_model(stores):
 def test_the_lr_too_high_preset_diverges_and_saves_nothing(stores):
     preset = get_preset("softmax-lr-too-high")
     run_id = runs.create_run(preset.spec.replace(steps=100), preset.name, preset=preset.name, train_limit=10_000)
-    runs.dispatch()
+    dispatcher.dispatch()
     run = wait_final(run_id)
     assert run.status == "diverged", run.error
     step = run.result["diverged_at_step"]
@@ -87,7 +87,7 @@ def test_the_lr_too_high_preset_diverges_and_saves_nothing(stores):
 
 def test_a_running_run_can_be_cancelled_and_saves_nothing(stores):
     run_id = runs.create_run(TINY_MLP.replace(epochs=20), "long", train_limit=20_000)
-    runs.dispatch()
+    dispatcher.dispatch()
     wait_until(lambda: runs.get_metrics(run_id))  # it is training
     assert runs.cancel(run_id) == "running"
     run = wait_final(run_id)
@@ -99,7 +99,7 @@ def test_a_running_run_can_be_cancelled_and_saves_nothing(stores):
 def test_a_crashing_worker_ends_failed_and_the_next_run_still_trains(stores, monkeypatch):
     monkeypatch.setenv(CRASH_AFTER_STEPS_VARIABLE, "20")  # the worker dies with os._exit at step 20
     crashing = runs.create_run(TINY_MLP, "crashing", train_limit=QUICK_DIGITS)
-    runs.dispatch()
+    dispatcher.dispatch()
     monkeypatch.delenv(CRASH_AFTER_STEPS_VARIABLE)
     following = runs.create_run(TINY_MLP, "following", train_limit=QUICK_DIGITS)
     crashed = wait_final(crashing)
@@ -115,7 +115,7 @@ def test_an_error_inside_the_worker_is_recorded_as_failed_with_its_reason(stores
     blocker.write_text("a file where the models folder should be")
     monkeypatch.setenv("MNIST_LAB_MODELS_DIR", str(blocker))  # saving the model will fail
     run_id = runs.create_run(TINY_MLP, "unsaveable", train_limit=1_000)
-    runs.dispatch()
+    dispatcher.dispatch()
     run = wait_final(run_id)
     assert run.status == "failed"
     assert run.error.startswith(("FileExistsError", "NotADirectoryError")), run.error

@@ -8,7 +8,7 @@ from typing import Sequence
 
 import streamlit as st
 
-from core import curves, runs
+from core import curves, dispatcher, runs
 
 REFRESH_SECONDS = 0.75  # the live area redraws this often while a selected run is active: with the worker's
 # 0.25 s flushes, a logged cost reaches the screen in about a second (bench/worker_speed.py measures it)
@@ -21,14 +21,14 @@ def _start_run_service(store: str) -> sqlite3.Connection:
 
     Returns a connection the server keeps open for its lifetime, so every short-lived one is cheap.
     """
-    runs.mark_interrupted()
+    dispatcher.mark_interrupted()
     return runs.hold_open()
 
 
 def ensure_run_service() -> None:
     """Call at the top of every page that uses runs: recover after a restart, fail dead workers, start queued runs."""
     _start_run_service(str(runs.database_path()))
-    runs.reconcile()
+    dispatcher.reconcile()
 
 
 def run_label(run: runs.Run) -> str:
@@ -74,7 +74,7 @@ def _show_active(run: runs.Run, metrics: list[dict], places: dict[int, int]) -> 
 
 def live_area(run_ids: Sequence[int], axis: str, log_cost: bool, statuses: dict[int, str]) -> None:
     """Progress, curves and results of the selected runs; the page runs it as a fragment while any is active."""
-    runs.reconcile()
+    dispatcher.reconcile()
     selected = [run for run in (runs.get_run(run_id) for run_id in run_ids) if run is not None]
     if any(statuses.get(run.id) != run.status for run in selected):
         st.rerun(scope="app")  # a run started or ended: redraw the page (and stop refreshing if nothing is active)

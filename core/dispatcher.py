@@ -1,0 +1,137 @@
+"""Worker processes for the run store: start queued runs, tell live workers from dead ones.
+
+`dispatch` starts the oldest queued runs as `python -m core.worker RUN_ID`, each in its own
+OS process and session, while at most `runs.max_parallel_runs()` train at once. A worker is
+alive only if its process exists, is not a zombie and has the run id as its last argument.
+At server start, runs left "running" without a live worker become "interrupted"; while the
+server runs, a worker that dies makes its run "failed" with its log's last line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+from core.runs import REPO_ROOT, InvalidTransition, _transition, connect, log_path, max_parallel_runs, runs_dir, set_status
+
+WORKER_COMMAND = (sys.executable, "-m", "core.worker")
+_children: dict[int, subprocess.Popen] = {}  # workers this process started, reaped so none stays a zombie
+
+
+def dispatch(max_parallel: int | None = None, worker_command: Sequence[str] = WORKER_COMMAND) -> list[int]:
+    """Start the oldest queued runs while fewer than `max_parallel` run; returns the ids started."""
+    limit = max_parallel_runs() if max_parallel is None else max_parallel
+    with connect() as connection:  # a cheap read first: pages call this every second, mostly with nothing queued
+        if limit <= 0 or connection.execute("SELECT 1 FROM runs WHERE status = 'queued' LIMIT 1").fetchone() is None:
+            return []
+    started = []
+    environment = {**os.environ, "MNIST_LAB_RUNS_DIR": str(runs_dir()),
+                   "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+    # The write lock is held while the processes start, so two dispatchers never start the same run.
+    with connect(immediate=True) as connection:
+        running = connection.execute("SELECT COUNT(*) FROM runs WHERE status = 'running'").fetchone()[0]
+        free = max(0, limit - running)
+        rows = connection.execute("SELECT id FROM runs WHERE status = 'queued' ORDER BY id LIMIT ?", (free,)).fetchall()
+        for row in rows:
+            run_id = row["id"]
+            try:
+                with open(log_path(run_id), "ab") as log:
+                    process = subprocess.Popen([*worker_command, str(run_id)], cwd=REPO_ROOT, env=environment,
+                                               stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                               start_new_session=True)
+            except OSError as error:
+                _transition(connection, run_id, "failed", time.time(), error=f"could not start the worker: {error}")
+                continue
+            _children[process.pid] = process
+            _transition(connection, run_id, "running", time.time(), pid=process.pid)
+            connection.execute("UPDATE runs SET phase = 'starting' WHERE id = ?", (run_id,))
+            started.append(run_id)
+    return started
+
+
+def process_alive(pid: int | None, run_id: int | None = None) -> bool:
+    """True if `pid` is a live process (not a zombie) and, given `run_id`, the worker started for that run.
+
+    Workers get the run id as their last argument, so a pid the system has since reused for
+    another program does not count.
+    """
+    if not pid:
+        return False
+    child = _children.get(pid)
+    if child is not None and child.poll() is not None:
+        return False
+    proc = Path(f"/proc/{pid}")
+    if proc.parent.is_dir():
+        try:
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            arguments = (proc / "cmdline").read_bytes().rstrip(b"\0").split(b"\0")
+        except (OSError, IndexError):
+            return False
+        return state not in ("Z", "X") and arguments != [b""] and (
+            run_id is None or arguments[-1] == str(run_id).encode())
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _dead_running_runs() -> list[sqlite3.Row]:
+    with connect() as connection:
+        rows = connection.execute("SELECT id, pid FROM runs WHERE status = 'running'").fetchall()
+    return [row for row in rows if not process_alive(row["pid"], row["id"])]
+
+
+def mark_interrupted() -> list[int]:
+    """At server start: runs left 'running' whose worker process is gone become 'interrupted'."""
+    marked = []
+    for row in _dead_running_runs():
+        with contextlib.suppress(InvalidTransition):
+            set_status(row["id"], "interrupted", error="the server restarted and this run's worker process was gone")
+            marked.append(row["id"])
+    return marked
+
+
+def log_tail(run_id: int, lines: int = 1) -> str:
+    """The last non-empty lines of a worker's log ('' if none)."""
+    try:
+        text = log_path(run_id).read_text(errors="replace")
+    except OSError:
+        return ""
+    return "\n".join([line for line in text.splitlines() if line.strip()][-lines:])
+
+
+def mark_dead_workers_failed() -> list[int]:
+    """While the server runs: a 'running' run whose worker died becomes 'failed', with the log's last line."""
+    marked = []
+    for row in _dead_running_runs():
+        child = _children.pop(row["pid"], None)
+        code = child.returncode if child is not None else None
+        how = f" (exit code {code})" if code is not None and code >= 0 else (f" (killed by signal {-code})" if code else "")
+        reason = log_tail(row["id"]) or "no message"
+        with contextlib.suppress(InvalidTransition):
+            set_status(row["id"], "failed", error=f"the worker process died{how}: {reason}")
+            marked.append(row["id"])
+    return marked
+
+
+def reap_children() -> None:
+    """Collect the exit status of workers this process started, so none lingers as a zombie."""
+    for pid, child in list(_children.items()):
+        if child.poll() is not None:
+            _children.pop(pid, None)
+
+
+def reconcile(max_parallel: int | None = None, worker_command: Sequence[str] = WORKER_COMMAND) -> list[int]:
+    """Fail runs whose worker died, then start queued runs if there is room; returns the ids started."""
+    mark_dead_workers_failed()
+    reap_children()
+    return dispatch(max_parallel, worker_command)
