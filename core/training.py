@@ -79,6 +79,26 @@ def steps_per_execution_for(spec: ModelSpec, log_every: int) -> int:
     return 1
 
 
+def shuffled_batches(inputs: np.ndarray, labels: np.ndarray, batch_size: int, seed: int):
+    """One epoch of (images, labels) batches, in a new order every epoch, as TF1's next_batch did.
+
+    Not `fit(x, y, shuffle=True)`: once `keras.utils.set_random_seed` is set, Keras 3 replays the
+    same permutation every epoch (its tf.random.shuffle runs in a re-created tf.data map), which
+    cost the batch-norm preset about half a point. The order stays reproducible from `seed`.
+    """
+    import tensorflow as tf
+
+    images, targets = tf.constant(inputs), tf.constant(labels)
+    return (
+        tf.data.Dataset.range(len(inputs))
+        .shuffle(len(inputs), seed=seed, reshuffle_each_iteration=True)
+        .batch(batch_size)
+        .map(lambda indices: (tf.gather(images, indices), tf.gather(targets, indices)),
+             num_parallel_calls=tf.data.AUTOTUNE)
+        .prefetch(tf.data.AUTOTUNE)
+    )
+
+
 def _make_callback_class():
     import keras
 
@@ -157,14 +177,13 @@ def _fit_one(spec, train, validation, on_progress, should_stop, log_every, membe
     if spec.augment:
         from core.augment import augmented_dataset
 
-        dataset = augmented_dataset(train_inputs, train_labels, spec.batch_size, seed=spec.seed)
-        history = model.fit(dataset, epochs=epochs, steps_per_epoch=batches_per_epoch, shuffle=False,  # the dataset shuffles
-                            validation_data=validation_data,
-                            validation_batch_size=validation_batch_size, callbacks=callbacks, verbose=0)
+        dataset = augmented_dataset(train_inputs, train_labels, spec.batch_size, seed=spec.seed)  # repeats forever
     else:
-        history = model.fit(train_inputs, train_labels, batch_size=spec.batch_size, epochs=epochs, shuffle=True,
-                            validation_data=validation_data, validation_batch_size=validation_batch_size,
-                            callbacks=callbacks, verbose=0)
+        dataset = shuffled_batches(train_inputs, train_labels, spec.batch_size, seed=spec.seed).repeat()
+    # Both datasets shuffle themselves; steps_per_epoch marks the epochs on the endless stream.
+    history = model.fit(dataset, epochs=epochs, steps_per_epoch=batches_per_epoch, shuffle=False,
+                        validation_data=validation_data, validation_batch_size=validation_batch_size,
+                        callbacks=callbacks, verbose=0)
     return model, {key: [float(v) for v in values] for key, values in history.history.items()}, progress
 
 

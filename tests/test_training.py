@@ -2,6 +2,8 @@
 
 import math
 
+import numpy as np
+
 from core.presets import get_preset
 from core.spec import ModelSpec
 from core.training import train
@@ -41,3 +43,18 @@ def test_should_stop_cancels_the_run(mnist):
 
     result = train(ModelSpec(epochs=5), mnist, should_stop=should_stop, train_limit=5_000)
     assert result.cancelled and result.steps_run == 20 and result.epochs_run == 1
+
+
+def test_every_epoch_sees_the_digits_in_a_new_order_reproducible_from_the_seed():
+    # Keras' own fit(shuffle=True) replays one permutation every epoch once a global seed is set;
+    # the lectures' next_batch reshuffled each epoch, and so must we.
+    from core.training import shuffled_batches
+
+    images, labels = np.zeros((50, 28, 28, 1), np.float32), np.arange(50, dtype=np.int32)
+
+    def three_epochs(seed):
+        return [tuple(int(v) for v in batch[1].numpy()) for batch in shuffled_batches(images, labels, 50, seed).repeat().take(3)]
+
+    orders = three_epochs(seed=777)
+    assert len(set(orders)) == 3 and all(sorted(order) == list(range(50)) for order in orders)
+    assert three_epochs(seed=777) == orders and three_epochs(seed=778) != orders
