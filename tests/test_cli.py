@@ -43,7 +43,7 @@ def test_train_list_shows_every_preset_with_its_published_accuracy():
 
 
 def test_train_a_preset_saves_the_model_and_its_card(tmp_path, mnist):
-    completed = run_module("core.train", "--preset", "nn-xavier", "--epochs", "1", "--train-limit", "3000",
+    completed = run_module("core.train", "--preset", "nn-xavier", "--epochs", "1", "--train-limit", "5000",
                            "--name", "Quick NN", "--models-dir", str(tmp_path), "--json")
     assert completed.returncode == 0, completed.stderr
     summary = json.loads(completed.stdout.strip().splitlines()[-1])
