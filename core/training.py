@@ -79,7 +79,7 @@ def steps_per_execution_for(spec: ModelSpec, log_every: int) -> int:
     return 1
 
 
-def shuffled_batches(inputs: np.ndarray, labels: np.ndarray, batch_size: int, seed: int):
+def shuffled_batches(inputs: np.ndarray, labels: np.ndarray, batch_size: int, seed: int) -> Any:  # tf.data.Dataset
     """One epoch of (images, labels) batches, in a new order every epoch, as TF1's next_batch did.
 
     Not `fit(x, y, shuffle=True)`: once `keras.utils.set_random_seed` is set, Keras 3 replays the
