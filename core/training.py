@@ -80,19 +80,30 @@ def steps_per_execution_for(spec: ModelSpec, log_every: int) -> int:
 
 
 def shuffled_batches(inputs: np.ndarray, labels: np.ndarray, batch_size: int, seed: int) -> Any:  # tf.data.Dataset
-    """One epoch of (images, labels) batches, in a new order every epoch, as TF1's next_batch did.
+    """Endless (images, labels) batches, the digits in a new order every epoch, as TF1's next_batch did.
 
     Not `fit(x, y, shuffle=True)`: once `keras.utils.set_random_seed` is set, Keras 3 replays the
     same permutation every epoch (its tf.random.shuffle runs in a re-created tf.data map), which
-    cost the batch-norm preset about half a point. The order stays reproducible from `seed`.
+    cost the batch-norm preset about half a point. Epoch e uses the stateless permutation
+    (seed, e): reproducible, and shuffled as one vector rather than element by element.
     """
     import tensorflow as tf
 
     images, targets = tf.constant(inputs), tf.constant(labels)
+    count = len(inputs)
+    full = count // batch_size * batch_size
+
+    def epoch_batches(epoch):
+        order = tf.random.experimental.stateless_shuffle(
+            tf.range(count, dtype=tf.int64), seed=tf.stack([tf.constant(seed, tf.int64), epoch]))
+        batches = tf.data.Dataset.from_tensor_slices(tf.reshape(order[:full], (-1, batch_size)))
+        if full < count:  # the last, smaller batch of the epoch
+            batches = batches.concatenate(tf.data.Dataset.from_tensors(order[full:]))
+        return batches
+
     return (
-        tf.data.Dataset.range(len(inputs))
-        .shuffle(len(inputs), seed=seed, reshuffle_each_iteration=True)
-        .batch(batch_size)
+        tf.data.Dataset.counter()
+        .flat_map(epoch_batches)
         .map(lambda indices: (tf.gather(images, indices), tf.gather(targets, indices)),
              num_parallel_calls=tf.data.AUTOTUNE)
         .prefetch(tf.data.AUTOTUNE)
@@ -179,7 +190,7 @@ def _fit_one(spec, train, validation, on_progress, should_stop, log_every, membe
 
         dataset = augmented_dataset(train_inputs, train_labels, spec.batch_size, seed=spec.seed)  # repeats forever
     else:
-        dataset = shuffled_batches(train_inputs, train_labels, spec.batch_size, seed=spec.seed).repeat()
+        dataset = shuffled_batches(train_inputs, train_labels, spec.batch_size, seed=spec.seed)  # endless
     # Both datasets shuffle themselves; steps_per_epoch marks the epochs on the endless stream.
     history = model.fit(dataset, epochs=epochs, steps_per_epoch=batches_per_epoch, shuffle=False,
                         validation_data=validation_data, validation_batch_size=validation_batch_size,
