@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -26,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from core.drawn_digits import drawn_digits, redrawn_mnist_set
+from core.model_store import update_card
 from core.preprocess import ink_map, prepare_drawing
 
 HELD_OUT_SEED = 2718  # the reported stroke-drawn set; tuning used DEVELOPMENT_SEED only
@@ -78,15 +78,6 @@ def style_breakdown(probabilities: np.ndarray, labels: np.ndarray, styles: list[
     for correct, style in zip(np.argmax(probabilities, axis=-1) == labels, styles):
         hits[style].append(bool(correct))
     return {style: float(np.mean(values)) for style, values in sorted(hits.items())}
-
-
-def _write_card_fields(card_path: Path, values: dict[str, float]) -> None:
-    """Set fields of one JSON card, keeping the rest, atomically."""
-    card = json.loads(card_path.read_text())
-    card.update(values)
-    temporary = card_path.with_name(f".tmp-{os.getpid()}-{card_path.name}")
-    temporary.write_text(json.dumps(card, indent=2) + "\n")
-    os.replace(temporary, card_path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {style:22s} {value:.3f}", file=sys.stderr)
     if args.update_cards:
         for row in rows[:-1]:
-            _write_card_fields(engine.directory / f"{row['model']}.json",
+            update_card(engine.directory / f"{row['model']}.json",
                                {"drawn_accuracy": round(row["drawn_accuracy"], 4),
                                 "redrawn_accuracy": round(row["redrawn_accuracy"], 4)})
         print(f"updated {len(rows) - 1} cards in {engine.directory}", file=sys.stderr)

@@ -15,10 +15,9 @@ import math
 import statistics
 from typing import Iterable
 
+from core.data import LECTURE_TRAIN_SIZE, LECTURE_VALIDATION_SIZE
 from core.spec import IMAGE_SIZE, NUM_CLASSES, ModelSpec
 
-LECTURE_TRAIN_SIZE = 55_000
-VALIDATION_SIZE = 5_000
 # Cost model, fitted to Keras 3 / TF 2.21 timings on this 2-core CPU (see tests/test_architecture.py):
 # seconds per training batch = BATCH_OVERHEAD + batch × (dense MACs × DENSE + conv MACs × CONV + activations × ELEMENT).
 # Least-squares fit over 12 models (softmax … deep CNN, batch 32–256), then checked against NOTES.md.
@@ -114,7 +113,7 @@ def formula_samples_per_second(spec: ModelSpec) -> float:
 
 def _epoch_seconds(samples_per_second: float, train_size: int) -> float:
     """One pass over `train_size` digits plus the 5,000-digit validation."""
-    return (train_size + VALIDATION_SIZE * EVALUATION_FRACTION) / samples_per_second
+    return (train_size + LECTURE_VALIDATION_SIZE * EVALUATION_FRACTION) / samples_per_second
 
 
 def _architecture_key(spec: ModelSpec) -> ModelSpec:

@@ -122,6 +122,13 @@ def save_model(model: Any, card: ModelCard, directory: Path | None = None) -> Pa
     return model_path
 
 
+def update_card(path: Path, values: dict[str, Any]) -> None:
+    """Set some fields of a saved card, keeping the rest, atomically (e.g. drawn-digit accuracy)."""
+    card = json.loads(Path(path).read_text())
+    card.update(values)
+    _atomic_write_bytes(Path(path), lambda temporary: temporary.write_text(json.dumps(card, indent=2) + "\n"))
+
+
 def read_card(path: Path) -> ModelCard:
     """Read one card; ModelLoadError if it is unreadable or not a model card."""
     try:

@@ -18,16 +18,16 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
-import math
 import os
 import sqlite3
 import time
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from core.architecture import LECTURE_TRAIN_SIZE
+from core.data import LECTURE_TRAIN_SIZE
 from core.model_store import sanitize_name
 from core.spec import ModelSpec
+from core.training import steps_per_epoch
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RUNS_DIR = REPO_ROOT / "runs"
@@ -120,7 +120,7 @@ class Run:
     @property
     def steps_per_epoch(self) -> int:
         """Batches in one epoch of this run (a quick run has fewer)."""
-        return math.ceil(min(self.train_limit or LECTURE_TRAIN_SIZE, LECTURE_TRAIN_SIZE) / self.spec.batch_size)
+        return steps_per_epoch(self.spec, min(self.train_limit or LECTURE_TRAIN_SIZE, LECTURE_TRAIN_SIZE))
 
     @property
     def total_steps(self) -> int:
