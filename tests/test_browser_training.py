@@ -57,10 +57,11 @@ def test_a_quick_run_from_the_train_page_grows_on_the_curves_page_and_survives_a
     page.keyboard.press("Enter")
     expect(page.get_by_role("combobox", name="Lecture preset")).to_have_value(  # selected, not just listed
         "nn-xavier — 3-layer ReLU net, Xavier init", timeout=90_000)
+    page.get_by_text("269,322").wait_for()  # the preset's parameter count: its settings are filled in
     page.get_by_text("Quick run: train on a slice of the digits").click()
     train_button = page.get_by_role("button", name="Train (quick run)")
     train_button.wait_for()
-    page.get_by_text("269,322").wait_for()  # the parameter count, before training
+    page.get_by_text("269,322").wait_for()  # still the same model, before training
     screenshots(page, "train-page")
     train_button.click()
     page.get_by_text("Watch its curves").click()
