@@ -12,6 +12,7 @@ import os
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
+import numpy as np  # noqa: E402
 
 from core.spec import IMAGE_SIZE, NUM_CLASSES, ModelSpec  # noqa: E402
 
@@ -56,6 +57,39 @@ def _bias_initializer(spec: ModelSpec):
     if spec.bias_init == "constant":
         return keras.initializers.Constant(spec.bias_value)
     return keras.initializers.Zeros()
+
+
+# Under tf.set_random_seed(seed), TF1 gave each tf.random_normal the graph's op count so far as its op seed.
+# Lab 10-1/10-2 create placeholders X and Y (2 ops); then, per layer, W's shape/mean/stddev constants (3):
+# W's draw has op seed 5. W's draw, mul, add, Variable, Assign and read (6) and b's constants (3) put b at
+# +9; b's 6 ops, MatMul, Add and Relu (3) and the next W's constants (3) put the next layer at +21.
+TF1_FIRST_OP_SEED = 5
+TF1_BIAS_OP_SEED_OFFSET = 9
+TF1_LAYER_OP_SEED_OFFSET = 21
+
+
+def tf1_random_normal(shape: tuple[int, ...], graph_seed: int, op_seed: int, stddev: float = 1.0) -> np.ndarray:
+    """TF1's tf.random_normal(shape, stddev) under tf.set_random_seed(graph_seed), as op number op_seed drew it."""
+    import tensorflow as tf
+
+    with tf.Graph().as_default():  # a fresh graph: the kernel's Philox stream starts from (graph_seed, op_seed)
+        draw = tf.raw_ops.RandomStandardNormal(shape=tf.constant(shape, tf.int32), dtype=tf.float32,
+                                               seed=graph_seed, seed2=op_seed)
+        with tf.compat.v1.Session() as session:
+            values = session.run(draw)
+    return (values * np.float32(stddev)).astype(np.float32)
+
+
+def _apply_tf1_initial_draw(model: keras.Model, spec: ModelSpec) -> None:
+    """Give each dense layer the W and b that lab 10-1/10-2 drew, in the files' order."""
+    op_seed = TF1_FIRST_OP_SEED
+    for layer in (layer for layer in model.layers if isinstance(layer, keras.layers.Dense)):
+        kernel, bias = layer.kernel.shape, layer.bias.shape
+        layer.set_weights([
+            tf1_random_normal(tuple(kernel), spec.tf1_draw_seed, op_seed, spec.weight_stddev),
+            tf1_random_normal(tuple(bias), spec.tf1_draw_seed, op_seed + TF1_BIAS_OP_SEED_OFFSET, spec.bias_stddev),
+        ])
+        op_seed += TF1_LAYER_OP_SEED_OFFSET
 
 
 def _activation_layer(name: str) -> keras.layers.Layer:
@@ -109,7 +143,10 @@ def build_network(spec: ModelSpec, name: str = "model") -> keras.Model:
         bias_initializer=_bias_initializer(spec), name="logits",
     )(x)
     outputs = keras.layers.Softmax(name="probabilities")(x)  # (N, 10)
-    return keras.Model(inputs, outputs, name=name)
+    model = keras.Model(inputs, outputs, name=name)
+    if spec.tf1_draw_seed is not None:
+        _apply_tf1_initial_draw(model, spec)
+    return model
 
 
 def make_optimizer(spec: ModelSpec) -> keras.optimizers.Optimizer:

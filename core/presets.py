@@ -29,7 +29,9 @@ _SOFTMAX_SEED = ModelSpec(
     weight_init="zeros", bias_init="zeros", optimizer="gradient_descent", learning_rate=0.01,
     loss_reduction="sum", batch_size=100, epochs=None, steps=1000,
 )
-_LAB10_NORMAL = dict(weight_init="random_normal", weight_stddev=1.0, bias_init="random_normal", bias_stddev=1.0)
+# Lab 10-1/10-2 drew W and b from N(0, 1) under tf.set_random_seed(777): start from those very weights.
+_LAB10_NORMAL = dict(weight_init="random_normal", weight_stddev=1.0, bias_init="random_normal", bias_stddev=1.0,
+                     tf1_draw_seed=777)
 _LAB10_XAVIER = dict(weight_init="xavier", bias_init="random_normal", bias_stddev=1.0)
 _FOUR_BY_512 = (512, 512, 512, 512)
 _LAB11_CONV = dict(conv_weight_init="random_normal", conv_weight_stddev=0.01, weight_init="xavier", bias_init="zeros")

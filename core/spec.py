@@ -53,6 +53,11 @@ class ModelSpec:
     bias_init: str = "zeros"
     bias_stddev: float = 1.0  # for bias_init="random_normal"
     bias_value: float = 0.0  # for bias_init="constant"
+    # Lab 10-1/10-2 called tf.set_random_seed(777), then drew W and b with TF1's tf.random_normal. A graph
+    # seed here draws the dense layers' random-normal W and b exactly as those files did, so a preset starts
+    # from the very weights the published run started from (core.models.tf1_random_normal). The files'
+    # batches came from numpy's unseeded shuffle: `seed` still drives the order. None: Keras draws from seed.
+    tf1_draw_seed: int | None = None
     # Regularisation. keep_prob is the lecture's word: Keras Dropout(rate = 1 - keep_prob).
     keep_prob: float = 1.0  # after every hidden dense layer
     conv_keep_prob: float = 1.0  # after every conv block
@@ -94,6 +99,15 @@ class ModelSpec:
             _check_int_range("conv filters", filters, 1, MAX_FILTERS)
         if self.conv_kernel_size not in CONV_KERNEL_SIZES:
             raise ValueError(f"conv_kernel_size must be one of {CONV_KERNEL_SIZES}, got {self.conv_kernel_size!r}")
+        if self.tf1_draw_seed is not None:
+            _check_int_range("tf1_draw_seed", self.tf1_draw_seed, 0, 2**31 - 1)
+        if self.tf1_draw_seed is not None and (
+            self.conv_filters or self.weight_init != "random_normal" or self.bias_init != "random_normal" or not self.use_bias
+        ):
+            raise ValueError(
+                "tf1_draw_seed repeats the TF1 draws of lab 10-1/10-2: it needs a dense net (no conv blocks) "
+                "with random_normal weights and biases; set it to None for other initialisers"
+            )
         _check_probability("keep_prob", self.keep_prob)
         _check_probability("conv_keep_prob", self.conv_keep_prob)
         for name in ("weight_stddev", "bias_stddev"):

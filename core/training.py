@@ -219,6 +219,8 @@ def train(
     diverged_at_step, cancelled = None, False
     for index in range(spec.ensemble_members):
         member_spec = spec.replace(ensemble_members=1, seed=spec.seed + index)
+        if spec.tf1_draw_seed is not None:  # each member starts from its own draw
+            member_spec = member_spec.replace(tf1_draw_seed=spec.tf1_draw_seed + index)
         model, member_history, state = _fit_one(
             member_spec, (train_images, train_labels), validation, on_progress, should_stop, log_every_steps,
             member=index, step_offset=steps_run, name=f"member_{index}" if spec.ensemble_members > 1 else "model",

@@ -30,6 +30,9 @@ if spec is None:
     st.warning("Fix the setting marked in red in the sidebar to see the architecture and train.")
 else:
     st.subheader(spec.describe())
+    if spec.tf1_draw_seed is not None:
+        st.caption(f"Initial weights: the very N(0, 1) draw the lecture's TensorFlow 1 file made under "
+                   f"`tf.set_random_seed({spec.tf1_draw_seed})`, so this run starts where the published run started.")
     measured = [(run.spec, run.result["samples_per_second"]) for run in runs.list_runs()
                 if run.status == "finished" and run.result
                 and run.result.get("steps_run", 0) * run.spec.batch_size >= CALIBRATION_MIN_SAMPLES]

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from core.models import SeedSummedCrossEntropy, build_model, build_network
+from core.models import SeedSummedCrossEntropy, build_model, build_network, tf1_random_normal
 from core.presets import get_preset
 from core.spec import ModelSpec
 
@@ -36,6 +36,30 @@ def test_lab_10_2_draws_weights_and_biases_from_a_standard_normal():
     weights = build_network(get_preset("nn").spec).get_weights()
     kernel, bias = weights[0], weights[1]
     assert abs(kernel.std() - 1.0) < 0.02 and abs(bias.std() - 1.0) < 0.2
+
+
+def test_tf1_random_normal_repeats_the_lecture_draw_in_every_call():
+    first = tf1_random_normal((784, 10), 777, 5)
+    # The first values TF's Philox kernel gives for graph seed 777, op seed 5: if a TensorFlow upgrade
+    # changed them, the softmax and nn presets would no longer start from the lecture's weights.
+    assert np.allclose(first[0, :4], [0.80269563, 0.67861295, -1.2172831, -0.3051686])
+    assert np.array_equal(first, tf1_random_normal((784, 10), 777, 5))  # no hidden state between calls
+    assert not np.allclose(first, tf1_random_normal((784, 10), 777, 6))
+    assert np.allclose(tf1_random_normal((10,), 777, 14, stddev=2.0), 2 * tf1_random_normal((10,), 777, 14))
+    assert abs(first.mean()) < 0.05 and abs(first.std() - 1) < 0.05
+
+
+def test_lab_10_presets_start_from_the_weights_the_tf1_files_drew():
+    softmax = build_network(get_preset("softmax").spec).get_layer("logits").get_weights()
+    assert np.array_equal(softmax[0], tf1_random_normal((784, 10), 777, 5))  # W: op seed 5
+    assert np.array_equal(softmax[1], tf1_random_normal((10,), 777, 14))  # b: op seed 14
+    weights = build_network(get_preset("nn").spec).get_weights()
+    assert np.array_equal(weights[2], tf1_random_normal((256, 256), 777, 26))  # W2: one layer (21 ops) later
+    assert np.array_equal(weights[5], tf1_random_normal((10,), 777, 56))  # b3
+    other_order = build_network(get_preset("softmax").spec.replace(seed=1)).get_layer("logits").get_weights()
+    assert np.array_equal(other_order[0], softmax[0])  # the shuffle seed does not move the lecture's draw
+    other_draw = build_network(get_preset("softmax").spec.replace(tf1_draw_seed=778)).get_layer("logits").get_weights()
+    assert not np.allclose(other_draw[0], softmax[0])
 
 
 def test_the_seed_softmax_starts_at_zero():

@@ -61,3 +61,14 @@ def test_kind_and_description_speak_the_lecture_language():
     assert get_preset("nn-dropout").spec.describe() == "MLP 784→512→512→512→512→10, relu, keep_prob 0.7"
     assert get_preset("cnn-lab").spec.kind == "cnn"
     assert get_preset("ensemble").spec.describe().startswith("ensemble of 2 × CNN conv3×3×32")
+
+
+def test_the_tf1_draw_is_refused_where_the_lecture_files_never_used_it():
+    ModelSpec(weight_init="random_normal", bias_init="random_normal", tf1_draw_seed=777).validate()
+    for changes in ({"weight_init": "xavier"}, {"bias_init": "zeros"}, {"conv_filters": (32,)}, {"use_bias": False}):
+        settings = {"weight_init": "random_normal", "bias_init": "random_normal", "tf1_draw_seed": 777, **changes}
+        spec = ModelSpec(**settings)
+        with pytest.raises(ValueError, match="tf1_draw_seed .* needs a dense net"):
+            spec.validate()
+    with pytest.raises(ValueError, match="tf1_draw_seed must be a whole number"):
+        ModelSpec(weight_init="random_normal", bias_init="random_normal", tf1_draw_seed=-1).validate()

@@ -72,6 +72,20 @@ def test_choosing_a_preset_fills_the_controls_and_changing_one_makes_a_custom_mo
     assert "Custom" not in at.markdown[0].value
 
 
+def test_the_lab_10_presets_say_they_start_from_the_lectures_draw_until_the_initialiser_changes():
+    at = open_page()  # softmax (lab 10-1)
+    assert any("tf.set_random_seed(777)" in caption.value for caption in at.caption)
+    at.sidebar.selectbox(key="train_weight_init").set_value("xavier").run()
+    assert not at.exception and not at.button(key="train_start").disabled  # a valid custom model
+    assert "tf1 draw seed 777 → None" in at.markdown[0].value
+    assert not any("tf.set_random_seed" in caption.value for caption in at.caption)
+    at.sidebar.selectbox(key="train_preset").set_value("nn").run()  # lab 10-2: random-normal dense net
+    assert any("tf.set_random_seed(777)" in caption.value for caption in at.caption)
+    at.sidebar.radio(key="train_family").set_value("cnn").run()  # TF1's draw order is a dense net's only
+    assert not at.exception and not at.button(key="train_start").disabled
+    assert "tf1 draw seed 777 → None" in at.markdown[0].value
+
+
 def test_an_invalid_setting_is_explained_next_to_its_control_and_disables_train():
     at = open_page()
     at.sidebar.selectbox(key="train_preset").set_value("nn-xavier").run()

@@ -34,6 +34,16 @@ def test_the_seed_softmax_with_lr_0_01_does_not_diverge(mnist):
     assert not result.diverged and result.steps_run == 300 and result.test_accuracy > 0.85
 
 
+def test_the_lab_10_1_softmax_preset_reproduces_the_published_run(mnist):
+    """The full lecture run (55,000 digits, 15 epochs): the lab printed epoch-1 cost 5.889 and accuracy 0.9035."""
+    preset = get_preset("softmax")
+    result = train(preset.spec, mnist)
+    assert result.epochs_run == 15 and not result.diverged
+    assert abs(result.history["loss"][0] - 5.889) < 0.3  # the lecture's own initial weights
+    assert abs(result.history["loss"][-1] - 0.4065) < 0.02
+    assert result.test_accuracy >= preset.published_accuracy - 0.005
+
+
 def test_should_stop_cancels_the_run(mnist):
     calls = []
 

@@ -103,6 +103,8 @@ def _spec_from_controls(base: ModelSpec, values: dict[str, Any]) -> ModelSpec:
         batch_size=values["train_batch_size"],
         epochs=None if by_steps else values["train_epochs"], steps=values["train_steps"] if by_steps else None,
         early_stopping_patience=values["train_patience"] if values["train_early_stopping"] else None,
+        # The lecture's TF1 draw exists only for random-normal dense nets; any other choice draws as Keras does.
+        tf1_draw_seed=base.tf1_draw_seed if family != "cnn" and values["train_weight_init"] == "random_normal" else None,
     )
 
 
