@@ -22,6 +22,8 @@ from core.runs import REPO_ROOT, InvalidTransition, _transition, connect, log_pa
 
 WORKER_COMMAND = (sys.executable, "-m", "core.worker")
 _children: dict[int, subprocess.Popen] = {}  # workers this process started, reaped so none stays a zombie
+_exit_codes: dict[int, int] = {}  # pid → exit code of a reaped worker, until its run is marked
+_MAX_EXIT_CODES = 1000
 
 
 def dispatch(max_parallel: int | None = None, worker_command: Sequence[str] = WORKER_COMMAND) -> list[int]:
@@ -114,7 +116,7 @@ def mark_dead_workers_failed() -> list[int]:
     marked = []
     for row in _dead_running_runs():
         child = _children.pop(row["pid"], None)
-        code = child.returncode if child is not None else None
+        code = child.returncode if child is not None else _exit_codes.pop(row["pid"], None)
         how = f" (exit code {code})" if code is not None and code >= 0 else (f" (killed by signal {-code})" if code else "")
         reason = log_tail(row["id"]) or "no message"
         with contextlib.suppress(InvalidTransition):
@@ -124,10 +126,17 @@ def mark_dead_workers_failed() -> list[int]:
 
 
 def reap_children() -> None:
-    """Collect the exit status of workers this process started, so none lingers as a zombie."""
+    """Collect the exit status of workers this process started, so none lingers as a zombie.
+
+    The exit code is kept: a worker that died after `mark_dead_workers_failed` looked, but before
+    this call, still has its run marked failed with its exit code on the next pass.
+    """
     for pid, child in list(_children.items()):
         if child.poll() is not None:
             _children.pop(pid, None)
+            _exit_codes[pid] = child.returncode
+    while len(_exit_codes) > _MAX_EXIT_CODES:  # finished workers' codes are never asked for: keep the newest
+        _exit_codes.pop(next(iter(_exit_codes)))
 
 
 def reconcile(max_parallel: int | None = None, worker_command: Sequence[str] = WORKER_COMMAND) -> list[int]:

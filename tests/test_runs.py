@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -135,6 +136,24 @@ def test_reconcile_fails_a_dead_worker_with_its_last_words_and_starts_the_next()
     failed = runs.get_run(crashing)
     assert failed.status == "failed"
     assert "exit code 3" in failed.error and "boom: out of cheese" in failed.error
+
+
+def test_a_worker_reaped_before_its_run_is_marked_still_reports_its_exit_code():
+    # The order a page's polling can produce: the worker dies between the dead-worker check and the reaping.
+    run_id = runs.create_run(SMALL_SPEC, "crashing")
+    crash = (sys.executable, "-c", "import sys; print('simulated crash', file=sys.stderr); sys.exit(70)")
+    dispatcher.dispatch(max_parallel=1, worker_command=crash)
+    pid = runs.get_run(run_id).pid
+    deadline = time.monotonic() + 20
+    stat = Path(f"/proc/{pid}/stat")
+    while stat.read_text().rsplit(")", 1)[1].split()[0] != "Z":  # exited; a zombie until reaped
+        assert time.monotonic() < deadline, "the stand-in worker did not exit"
+        time.sleep(0.05)
+    dispatcher.reap_children()  # collects the exit status first…
+    assert dispatcher.mark_dead_workers_failed() == [run_id]  # …then the run is marked
+    failed = runs.get_run(run_id)
+    assert failed.status == "failed"
+    assert "the worker process died (exit code 70)" in failed.error and "simulated crash" in failed.error
 
 
 def test_a_live_process_that_is_not_the_runs_worker_does_not_count(run_store):
