@@ -101,13 +101,11 @@ class ModelSpec:
             raise ValueError(f"conv_kernel_size must be one of {CONV_KERNEL_SIZES}, got {self.conv_kernel_size!r}")
         if self.tf1_draw_seed is not None:
             _check_int_range("tf1_draw_seed", self.tf1_draw_seed, 0, 2**31 - 1)
-        if self.tf1_draw_seed is not None and (
-            self.conv_filters or self.weight_init != "random_normal" or self.bias_init != "random_normal" or not self.use_bias
-        ):
-            raise ValueError(
-                "tf1_draw_seed repeats the TF1 draws of lab 10-1/10-2: it needs a dense net (no conv blocks) "
-                "with random_normal weights and biases; set it to None for other initialisers"
-            )
+            if self.conv_filters or self.weight_init != "random_normal" or self.bias_init != "random_normal" or not self.use_bias:
+                raise ValueError(
+                    "tf1_draw_seed repeats the TF1 draws of lab 10-1/10-2: it needs a dense net (no conv blocks) "
+                    "with random_normal weights and biases; set it to None for other initialisers"
+                )
         _check_probability("keep_prob", self.keep_prob)
         _check_probability("conv_keep_prob", self.conv_keep_prob)
         for name in ("weight_stddev", "bias_stddev"):

@@ -31,7 +31,7 @@ if spec is None:
 else:
     st.subheader(spec.describe())
     if spec.tf1_draw_seed is not None:
-        st.caption(f"Initial weights: the very N(0, 1) draw the lecture's TensorFlow 1 file made under "
+        st.caption(f"Initial weights: the very random-normal draw the lecture's TensorFlow 1 file made under "
                    f"`tf.set_random_seed({spec.tf1_draw_seed})`, so this run starts where the published run started.")
     measured = [(run.spec, run.result["samples_per_second"]) for run in runs.list_runs()
                 if run.status == "finished" and run.result
