@@ -2,7 +2,8 @@
 
 Runs are overlaid in one cost figure and one accuracy figure, training solid and validation
 dashed, by step or by epoch. The cost is the lecture's: the mean cost over the epoch so far
-(Keras' running loss), so an epoch's last point is the "Epoch: 0001 cost = …" line.
+(Keras' running loss), so an epoch's last point is the "Epoch: 0001 cost = …" line. A lecture
+preset trained on all 55,000 digits also gets the costs its lecture file printed, as ✕ marks.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any, Sequence
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
+from core.presets import PRESETS
 from core.runs import Run
 
 COLORS = qualitative.Plotly
@@ -126,7 +128,7 @@ def _layout(figure: go.Figure, title: str, axis: str, log: bool = False) -> go.F
 def curve_figures(data: Sequence[RunMetrics], axis: str = "step", log_cost: bool = False) -> tuple[go.Figure, go.Figure]:
     """(cost figure, accuracy figure) for several runs overlaid; axis is 'step' or 'epoch'."""
     cost, accuracy = go.Figure(), go.Figure()
-    divergences = []
+    divergences, shown_published = [], set()
     for index, (run, metrics) in enumerate(data):
         color = COLORS[index % len(COLORS)]
         per_epoch = run.steps_per_epoch
@@ -158,6 +160,14 @@ def curve_figures(data: Sequence[RunMetrics], axis: str = "step", log_cost: bool
                 x=[x_of(train[-1]["step"])], y=[test_accuracy], mode="markers", name=f"{run.label} · test",
                 legendgroup=str(run.id), marker=dict(color=color, symbol="star", size=13),
             ))
+        published = published_costs(run)
+        if published and run.preset not in shown_published:  # the lecture's own curve, once per preset
+            shown_published.add(run.preset)
+            cost.add_trace(go.Scatter(
+                x=[x_of(epoch * per_epoch) for epoch in range(1, len(published) + 1)], y=list(published),
+                mode="markers", name=f"{PRESETS[run.preset].source} as printed in the lecture", legendgroup=str(run.id),
+                marker=dict(color=color, symbol="x-thin-open", size=11, line=dict(width=2, color=color)),
+            ))
         diverged_at = divergence_step(run, metrics)
         if diverged_at is not None:
             divergences.append((run, x_of(diverged_at), diverged_at, [m["cost"] for m in metrics if _finite(m["cost"])]))
@@ -170,6 +180,12 @@ def curve_figures(data: Sequence[RunMetrics], axis: str = "step", log_cost: bool
             textposition="middle right", marker=dict(color="red", symbol="x", size=14, line=dict(width=2)),
         ))
     return _layout(cost, "cost (loss)", axis, log_cost), _layout(accuracy, "accuracy", axis)
+
+
+def published_costs(run: Run) -> tuple[float, ...]:
+    """The epoch costs the lecture printed for this run's preset (none for custom models and quick runs)."""
+    preset = PRESETS.get(run.preset or "")
+    return preset.published_costs if preset is not None and not run.train_limit else ()
 
 
 def summary_row(run: Run) -> dict[str, Any]:

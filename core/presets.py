@@ -23,6 +23,8 @@ class Preset:
     published_note: str
     lesson: str
     expect_divergence: bool = False
+    # The cost the lecture's file printed after each epoch ("Epoch: 0001 cost = …"), drawn on the Curves page.
+    published_costs: tuple[float, ...] = ()
 
 
 _SOFTMAX_SEED = ModelSpec(
@@ -58,30 +60,50 @@ PRESETS: dict[str, Preset] = {
             ModelSpec(**_LAB10_NORMAL), 0.9035,
             "0.9035 after 15 epochs (0.9194 after 50)",
             "The baseline every later model is compared with.",
+            published_costs=(
+                5.88885, 1.86062, 1.15904, 0.892341, 0.751155, 0.662485, 0.601544, 0.556526, 0.521187, 0.493068,
+                0.469686, 0.449967, 0.433519, 0.419000, 0.406491
+            ),
         ),
         Preset(
             "nn", "3-layer ReLU net, random-normal init", "lab-10-2",
             ModelSpec(hidden_units=(256, 256), **_LAB10_NORMAL), 0.9455,
             "0.9455 (epoch-1 cost ≈ 141)",
             "Two hidden ReLU layers beat softmax, but weights drawn from N(0, 1) start with a huge cost.",
+            published_costs=(
+                141.208, 38.7884, 23.9775, 16.3151, 11.7026, 8.57314, 6.37100, 4.53718, 3.21690, 2.32971, 1.71555,
+                1.18986, 0.820965, 0.624131, 0.454634
+            ),
         ),
         Preset(
             "nn-xavier", "3-layer ReLU net, Xavier init", "lab-10-3",
             ModelSpec(hidden_units=(256, 256), **_LAB10_XAVIER), 0.9783,
             "0.9783 (epoch-1 cost ≈ 0.30)",
             "Same net, Xavier initialisation: the first cost drops from ~141 to ~0.3 and accuracy jumps.",
+            published_costs=(
+                0.301499, 0.107253, 0.0648889, 0.0444630, 0.0299516, 0.0206634, 0.0158530, 0.0117644, 0.00859826,
+                0.00738312, 0.00683914, 0.00467296, 0.00397944, 0.00271426, 0.00470766
+            ),
         ),
         Preset(
             "nn-deep", "5-layer ReLU net (4×512), Xavier", "lab-10-4",
             ModelSpec(hidden_units=_FOUR_BY_512, **_LAB10_XAVIER), 0.9742,
             "0.9742 (deeper but worse: overfits)",
             "Deeper is not automatically better: this net memorises the training set.",
+            published_costs=(
+                0.266062, 0.0807966, 0.0490758, 0.0347723, 0.0247805, 0.0170728, 0.0140314, 0.0137634, 0.00916405,
+                0.00829139, 0.00731974, 0.00643402, 0.00568438, 0.00478121, 0.00434231
+            ),
         ),
         Preset(
             "nn-dropout", "5-layer ReLU net with dropout", "lab-10-5",
             ModelSpec(hidden_units=_FOUR_BY_512, keep_prob=0.7, **_LAB10_XAVIER), 0.9804,
             "0.9804 (keep_prob 0.7 in training, 1.0 at test)",
             "Dropout (keep_prob 0.7 in training, every unit at test) cures the deep net's overfitting.",
+            published_costs=(
+                0.447323, 0.157286, 0.121885, 0.0981287, 0.0829018, 0.0753376, 0.0697525, 0.0608844, 0.0552764,
+                0.0546313, 0.0496752, 0.0491253, 0.0472319, 0.0412901, 0.0436211
+            ),
         ),
         Preset(
             "nn-dropout-256", "3-layer net, no bias, dropout 0.8", "seed 000",

@@ -20,7 +20,8 @@ if not all_runs:
 selected = select_runs(all_runs)
 axis_column, scale_column = st.columns([3, 2])
 axis = axis_column.segmented_control("x axis", ("step", "epoch"), default="step", key="curves_axis",
-                                     help="step: every 10th batch. epoch: the lecture's 'Epoch: 0001 cost = …' points.")
+                                     help="step: every 10th batch. epoch: the lecture's 'Epoch: 0001 cost = …' points. "
+                                          "✕ marks: the costs the lecture's own file printed (lab 10-1 to 10-5).")
 log_cost = scale_column.toggle("Log scale for the cost", key="curves_log_cost",
                                help="Compares a cost of 141 (bad initialisation) with one of 0.3 on one chart.")
 if not selected:

@@ -129,6 +129,22 @@ def test_epoch_axis_shows_the_lecture_epoch_costs(three_runs):
     assert training["x"] == [1, 2] and cost["layout"]["xaxis"]["title"]["text"] == "epoch"
 
 
+def test_a_lecture_preset_run_is_drawn_beside_the_costs_its_lecture_printed(three_runs):
+    softmax = get_preset("softmax")
+    lecture = add_run(softmax.spec, "softmax", "running", training_events(1100, 550), preset=softmax.name)
+    quick = add_run(softmax.spec, "softmax-quick", "running", training_events(100, 50), preset=softmax.name,
+                    train_limit=5_000)
+    at = open_page({"run": [str(lecture), str(quick), str(three_runs[2])]})
+    at.button_group(key="curves_axis").set_value("epoch").run()
+    cost, accuracy = figures(at)
+    [printed] = [trace for trace in cost["data"] if trace["name"] == "lab-10-1 as printed in the lecture"]
+    assert printed["x"] == list(range(1, 16)) and printed["y"][0] == 5.88885 and printed["y"][-1] == 0.406491
+    assert not any("printed" in trace["name"] for trace in accuracy["data"])
+    at.button_group(key="curves_axis").set_value("step").run()
+    [printed] = [trace for trace in figures(at)[0]["data"] if "printed" in trace["name"]]  # once: the quick run adds none
+    assert printed["x"][:2] == [550, 1100]  # each epoch's end, in steps
+
+
 def test_a_running_run_shows_progress_and_can_be_cancelled_and_a_queued_one_its_place():
     running = runs.create_run(ModelSpec(hidden_units=(16,), epochs=1), "live")
     queued = runs.create_run(ModelSpec(), "next")
