@@ -49,3 +49,4 @@ bench: setup
 	$(PY) -m bench.training_speed
 	$(PY) -m bench.worker_speed
 	$(PY) -m bench.inference_speed
+	$(PY) -m bench.augment_speed

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from core.model_store import list_cards, models_dir
-from core.presets import PRESETS
-from ui.curves import ensure_run_service
+from core import settings
+from core.lecture.presets import PRESETS
+from core.models.store import list_cards
 from ui.navigation import sidebar_navigation
+from ui.run_service import ensure_run_service
 
 st.set_page_config(page_title="MNIST lab", page_icon=":material/draw:", layout="wide")
 sidebar_navigation()
@@ -29,7 +30,7 @@ for problem in problems:
     st.warning(f"Skipped a saved model: {problem}")
 if not cards:
     st.info(
-        f"No trained models in `{models_dir()}` yet. Train one on the **Train** page, or from a terminal: "
+        f"No trained models in `{settings.models_dir()}` yet. Train one on the **Train** page, or from a terminal: "
         "`python -m core.train --preset cnn-lab`."
     )
 else:

@@ -2,7 +2,7 @@
 
     python -m bench.inference_speed [--drawings 200] [--naive-drawings 200] [--models-dir DIR] [--json]
 
-Per drawing (a 280×280 RGBA canvas from core.drawn_digits), both ways do the whole job:
+Per drawing (a 280×280 RGBA canvas from core.drawing.strokes), both ways do the whole job:
 preprocessing + every saved model + the ensemble (mean probability).
 - engine: `InferenceEngine.predict`: models loaded once, warmed up, all run in one tf.function call;
 - naive: the same preprocessing, then one `model.predict` call per model (models loaded once and
@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from core.drawn_digits import drawn_digits
-from core.preprocess import prepare_drawing
+from core.drawing.preprocess import prepare_drawing
+from core.drawing.strokes import drawn_digits
 
 BENCH_SEED = 99
 TARGET_MEDIAN_MS = 20.0
@@ -55,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.drawings < 1 or args.naive_drawings < 1:
         parser.error("--drawings and --naive-drawings must be at least 1")
 
-    from core.inference import InferenceEngine, ensemble_probabilities
-    from core.model_store import load_model
+    from core.drawing.inference import InferenceEngine, ensemble_probabilities
+    from core.models.store import load_model
 
     engine = InferenceEngine(args.models_dir)
     names = engine.names

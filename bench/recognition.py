@@ -1,7 +1,7 @@
 """How well does each saved model recognise *drawn* digits, not MNIST's own?
 
-Two held-out sets, both pushed through the app's own preprocessing (core.preprocess):
-- stroke-drawn digits (core.drawn_digits, seed HELD_OUT_SEED, 1,000 digits): templates of
+Two held-out sets, both pushed through the app's own preprocessing (core.drawing.preprocess):
+- stroke-drawn digits (core.drawing.strokes, seed HELD_OUT_SEED, 1,000 digits): templates of
   real handwriting styles, jittered, slanted, sized, placed and painted with varied brushes;
 - re-drawn MNIST test digits: 2,000 test digits blown up to a random size and position on the
   280×280 canvas.
@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from core.drawn_digits import drawn_digits, redrawn_mnist_set
-from core.model_store import update_card
-from core.preprocess import ink_map, prepare_drawing
+from core.drawing.preprocess import ink_map, prepare_drawing
+from core.drawing.strokes import drawn_digits, redrawn_mnist_set
+from core.models.store import update_card
 
 HELD_OUT_SEED = 2718  # the reported stroke-drawn set; tuning used DEVELOPMENT_SEED only
 DEVELOPMENT_SEED = 1
@@ -80,29 +80,38 @@ def style_breakdown(probabilities: np.ndarray, labels: np.ndarray, styles: list[
     return {style: float(np.mean(values)) for style, values in sorted(hits.items())}
 
 
+def print_table(rows: list[dict], count: int, seed: int, redrawn_count: int, seconds: float) -> None:
+    """The recognition table as text."""
+    print(f"{count} stroke-drawn digits (seed {seed}), {redrawn_count} re-drawn MNIST test digits ({seconds:.0f} s)")
+    print(f"{'model':18s} {'kind':9s} {'MNIST test':>10s} {'stroke-drawn':>12s} {'re-drawn MNIST':>14s}")
+    for row in rows:
+        test = f"{row['test_accuracy']:.4f}" if row["test_accuracy"] is not None else "–"
+        plain = f"   (plain resize {row['drawn_accuracy_plain_resize']:.4f})" if "drawn_accuracy_plain_resize" in row else ""
+        print(f"{row['model']:18s} {row['kind']:9s} {test:>10s} {row['drawn_accuracy']:12.4f} {row['redrawn_accuracy']:14.4f}{plain}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """CLI: the recognition table of every saved model."""
     parser = argparse.ArgumentParser(prog="python -m bench.recognition", description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=DEFAULT_DRAWN_COUNT, help="stroke-drawn digits (default 1000)")
     parser.add_argument("--redrawn", type=int, default=DEFAULT_REDRAWN_COUNT, help="re-drawn MNIST test digits")
     parser.add_argument("--seed", type=int, default=HELD_OUT_SEED, help=f"stroke-drawn set seed (default {HELD_OUT_SEED})")
-    parser.add_argument("--models-dir", type=Path, default=None, help="default: $MNIST_LAB_MODELS_DIR or saved_models/")
+    parser.add_argument("--models-dir", type=Path, default=None, help="default: saved_models/ (or the models folder setting)")
     parser.add_argument("--update-cards", action="store_true", help="write drawn_accuracy / redrawn_accuracy into the cards")
     parser.add_argument("--styles", action="store_true", help="also print the best model's accuracy per digit style")
     parser.add_argument("--json", action="store_true", help="print the table as JSON")
     parser.add_argument("--plain-resize", action="store_true",
                         help="also score the stroke-drawn set with the whole canvas plainly resized to 28×28 (the naive way)")
     args = parser.parse_args(argv)
-    if args.count < 10 or args.redrawn < 10:
+    if min(args.count, args.redrawn) < 10:
         parser.error("--count and --redrawn must be at least 10")
 
-    from core.data import load_mnist
-    from core.inference import InferenceEngine
+    from core.datasets.mnist import load_mnist
+    from core.drawing.inference import InferenceEngine, ensemble_probabilities
 
     engine = InferenceEngine(args.models_dir)
     names = engine.names
-    for note in engine.notes:
-        print(f"note: {note}", file=sys.stderr)
+    print("".join(f"note: {note}\n" for note in engine.notes), end="", file=sys.stderr)
     if not names:
         print(f"error: no loadable models in {engine.directory}", file=sys.stderr)
         return 1
@@ -110,12 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     drawn_inputs, drawn_labels, styles = drawn_set(args.count, args.seed)
     mnist = load_mnist()
     redrawn_inputs, redrawn_labels = redrawn_set(mnist.test_images, mnist.test_labels, args.redrawn)
-    drawn_probabilities = engine.probabilities(drawn_inputs)
-    redrawn_probabilities = engine.probabilities(redrawn_inputs)
-    drawn_accuracy = accuracies(drawn_probabilities, drawn_labels)
-    redrawn_accuracy = accuracies(redrawn_probabilities, redrawn_labels)
-    from core.inference import ensemble_probabilities
-
+    drawn_probabilities, redrawn_probabilities = engine.probabilities(drawn_inputs), engine.probabilities(redrawn_inputs)
+    drawn_accuracy, redrawn_accuracy = accuracies(drawn_probabilities, drawn_labels), accuracies(redrawn_probabilities, redrawn_labels)
     rows = [{"model": card.name, "kind": card.kind, "test_accuracy": card.test_accuracy,
              "drawn_accuracy": float(drawn), "redrawn_accuracy": float(redrawn)}
             for card, drawn, redrawn in zip(engine.cards, drawn_accuracy, redrawn_accuracy)]
@@ -131,13 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({"drawn_count": args.count, "drawn_seed": args.seed, "redrawn_count": len(redrawn_labels),
                           "rows": rows}))
     else:
-        print(f"{args.count} stroke-drawn digits (seed {args.seed}), {len(redrawn_labels)} re-drawn MNIST test digits "
-              f"({seconds:.0f} s)")
-        print(f"{'model':18s} {'kind':9s} {'MNIST test':>10s} {'stroke-drawn':>12s} {'re-drawn MNIST':>14s}")
-        for row in rows:
-            test = f"{row['test_accuracy']:.4f}" if row["test_accuracy"] is not None else "–"
-            plain = f"   (plain resize {row['drawn_accuracy_plain_resize']:.4f})" if "drawn_accuracy_plain_resize" in row else ""
-            print(f"{row['model']:18s} {row['kind']:9s} {test:>10s} {row['drawn_accuracy']:12.4f} {row['redrawn_accuracy']:14.4f}{plain}")
+        print_table(rows, args.count, args.seed, len(redrawn_labels), seconds)
     if args.styles:
         best = int(np.argmax(drawn_accuracy))
         print(f"per style, {names[best]}:", file=sys.stderr)

@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from core import settings  # noqa: E402
+from core.datasets.mnist import load_mnist  # noqa: E402
+from core.lecture.presets import PRESETS, get_preset  # noqa: E402
 
-from core.data import load_mnist  # noqa: E402
-from core.presets import PRESETS, get_preset  # noqa: E402
+settings.quiet_tensorflow()
 
 TOLERANCE = 0.005  # the "within 0.5 points of the published one or better"
-# Results from before core.training reshuffled every epoch are kept, marked with their pipeline.
+# Results from before core.training.trainer reshuffled every epoch are kept, marked with their pipeline.
 PIPELINE = "per-epoch reshuffle"
 TF1_DRAW = "TF1 initial draw"
 
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("bench/results/reproduction.json"))
     args = parser.parse_args(argv)
 
-    from core.training import train
+    from core.training.trainer import train
 
     data = load_mnist()
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,7 @@ import statistics
 from pathlib import Path
 
 from bench.reproduce_presets import PIPELINE, TOLERANCE, pipeline_for
-from core.presets import PRESETS
+from core.lecture.presets import PRESETS
 
 # Other lengths the lectures printed: the seed's softmax after 6,000 and 10,000 steps, lab 10-1 after 50 epochs.
 PUBLISHED_BY_LENGTH = {("softmax-gd", "steps", 6000): 0.9233, ("softmax-gd", "steps", 10000): 0.9243,

@@ -16,22 +16,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
-
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from core.data import load_mnist  # noqa: E402
-from core.presets import get_preset  # noqa: E402
+from core import settings  # noqa: E402
+from core.datasets.mnist import load_mnist  # noqa: E402
+from core.lecture.presets import get_preset  # noqa: E402
+
+settings.quiet_tensorflow()
 
 
 def plain_keras_fit(spec, train_images, train_labels, validation) -> float:
     """Seconds for one epoch of plain Keras as a student writes it: x / 255, build, default compile, fit."""
     import keras
 
-    from core.models import build_network, make_loss, make_optimizer
+    from core.lecture.network import build_network, make_loss, make_optimizer
 
     started = time.perf_counter()
     train_inputs = (train_images / 255.0).astype(np.float32).reshape(-1, 28, 28, 1)
@@ -44,7 +44,7 @@ def plain_keras_fit(spec, train_images, train_labels, validation) -> float:
 
 def project_training(spec, data, train_limit) -> float:
     """Seconds for one epoch through core.training.train, with progress events consumed."""
-    from core.training import train
+    from core.training.trainer import train
 
     events = []
     result = train(spec, data, on_progress=events.append, train_limit=train_limit)
@@ -61,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
-    from core.training import images_to_inputs
+    from core.training.batches import images_to_inputs
 
     data = load_mnist()
     (train_images, train_labels), (validation_images, validation_labels) = data.lecture_split()

@@ -5,10 +5,10 @@
 Throughput, interleaved A/B/C in one run, best of the repeats (the CPU is shared):
   plain        `build_model(spec)` (the project's compile: jit off) + `model.fit(x, y, batch_size, epochs=1,
                validation_data=…)`, no callbacks, in this process;
-  plain+spe    the same with the steps_per_execution core.training uses, to separate its effect;
+  plain+spe    the same with the steps_per_execution core.training.trainer uses, to separate its effect;
   fresh        plain+spe in a new process (after its imports), as the worker is: what is left between
                this and the worker is the worker's own overhead (progress callback, metric logging);
-  worker       `runs.create_run` + `dispatcher.dispatch`: `python -m core.worker` trains through core.training with
+  worker       `runs.create_run` + `dispatcher.dispatch`: `python -m core.runs.worker` trains through core.training.trainer with
                metrics batched into SQLite (timed inside the worker, after its imports).
 Each side is timed over the same work: convert the digits, build, fit one epoch (with validation) and
 test on the 10,000 test digits; wall time (best of the repeats) and CPU time (median: steadier when
@@ -31,15 +31,18 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-
 import numpy as np  # noqa: E402
 
-from core import dispatcher, runs  # noqa: E402
-from core.data import load_mnist  # noqa: E402
-from core.presets import get_preset  # noqa: E402
+from core import settings  # noqa: E402
+from core.datasets.mnist import load_mnist  # noqa: E402
+from core.lecture.presets import get_preset  # noqa: E402
+from core.runs import dispatcher  # noqa: E402
+from core.runs import store as runs
+from core.runs.records import ACTIVE_STATUSES, FINAL_STATUSES, Run
+from core.settings import REPO_ROOT  # noqa: E402
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+settings.quiet_tensorflow()
+
 LAST_STEP = """() => {
     const plot = document.querySelector('.js-plotly-plot');
     if (!plot || !plot.data || !plot.data.length || !plot.data[0].x.length) return 0;
@@ -51,8 +54,8 @@ def plain_fit(spec, train, validation, test, steps_per_execution: int) -> tuple[
     """(wall, CPU) seconds of plain Keras doing what train() does: convert, build, fit one epoch, test."""
     import keras
 
-    from core.models import build_model
-    from core.training import accuracy_of, images_to_inputs
+    from core.lecture.network import build_model
+    from core.training.batches import accuracy_of, images_to_inputs
 
     keras.utils.set_random_seed(spec.seed)
     wall, cpu = time.perf_counter(), time.process_time()
@@ -65,12 +68,12 @@ def plain_fit(spec, train, validation, test, steps_per_execution: int) -> tuple[
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def wait_final(run_id: int, timeout: float = 900) -> runs.Run:
+def wait_final(run_id: int, timeout: float = 900) -> Run:
     """Poll the store until the run ends."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         run = runs.get_run(run_id)
-        if run.status in runs.FINAL_STATUSES:
+        if run.status in FINAL_STATUSES:
             return run
         dispatcher.reap_children()
         time.sleep(0.2)
@@ -85,7 +88,7 @@ def worker_run(spec, train_limit: int | None, name: str) -> dict:
     run = wait_final(run_id)
     if run.status != "finished":
         raise RuntimeError(f"worker run ended {run.status}: {run.error}")
-    return {**run.result, "end_to_end_seconds": time.perf_counter() - started}
+    return {**run.result.to_dict(), "end_to_end_seconds": time.perf_counter() - started}
 
 
 def plain_child(preset_name: str, train_limit: int, steps_per_execution: int) -> None:
@@ -102,7 +105,8 @@ def plain_child(preset_name: str, train_limit: int, steps_per_execution: int) ->
 
 def measure_throughput(preset_name: str, train_limit: int | None, repeats: int) -> dict:
     """Samples/s (wall and CPU) of plain fit, plain fit with steps_per_execution, and the worker path."""
-    from core.training import DEFAULT_LOG_EVERY_STEPS, steps_per_execution_for
+    from core.training.batches import steps_per_execution_for
+    from core.training.trainer import DEFAULT_LOG_EVERY_STEPS
 
     spec = get_preset(preset_name).spec.replace(epochs=1, steps=None, early_stopping_patience=None, ensemble_members=1)
     data = load_mnist()
@@ -145,11 +149,11 @@ def measure_throughput(preset_name: str, train_limit: int | None, repeats: int) 
 
 def measure_lag(train_limit: int = 20_000, epochs: int = 3) -> dict:
     """Seconds from a logged metric to SQLite and to the browser's curve, over one real run."""
-    from tests.browser_support import StreamlitServer, launch_chromium
+    from harness.browser import StreamlitServer, launch_chromium
 
     spec = get_preset("nn-xavier").spec.replace(epochs=epochs)
     log = Path(tempfile.mkdtemp(prefix="lag-")) / "streamlit.log"
-    server = StreamlitServer(REPO_ROOT, {"MNIST_LAB_RUNS_DIR": str(runs.runs_dir()),
+    server = StreamlitServer(REPO_ROOT, {"MNIST_LAB_RUNS_DIR": str(settings.runs_dir()),
                                         "MNIST_LAB_MODELS_DIR": os.environ["MNIST_LAB_MODELS_DIR"]}, log)
     url = server.start()
     try:
@@ -159,7 +163,7 @@ def measure_lag(train_limit: int = 20_000, epochs: int = 3) -> dict:
             page.goto(f"{url}/Curves?run={run_id}")
             dispatcher.dispatch(max_parallel=1)
             in_db, on_screen, logged = {}, {}, {}
-            while runs.get_run(run_id).status in runs.ACTIVE_STATUSES:
+            while runs.get_run(run_id).status in ACTIVE_STATUSES:
                 now = time.time()
                 for event in runs.get_metrics(run_id):
                     if event["kind"] == "step" and event["step"] not in in_db:

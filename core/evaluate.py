@@ -14,32 +14,9 @@ import json
 import sys
 from pathlib import Path
 
-from core.data import DataUnavailableError, load_mnist
-from core.model_store import ModelLoadError, list_cards, load_model
-
-CARD_TOLERANCE = 1e-4  # one digit in 10,000
-
-
-def evaluate_all(directory: Path | None = None) -> tuple[list[dict], list[str]]:
-    """(one result dict per loadable model, problems) for every saved model."""
-    from core.training import accuracy_of
-
-    data = load_mnist()
-    cards, problems = list_cards(directory)
-    results = []
-    for card in cards:
-        try:
-            model = load_model(card.name, directory)
-        except ModelLoadError as error:
-            problems.append(str(error))
-            continue
-        accuracy = accuracy_of(model, data.test_images, data.test_labels)
-        results.append({
-            "name": card.name, "kind": card.kind, "preset": card.preset, "test_accuracy": accuracy,
-            "card_test_accuracy": card.test_accuracy, "published_accuracy": card.published_accuracy,
-            "matches_card": abs(accuracy - card.test_accuracy) <= CARD_TOLERANCE,
-        })
-    return results, problems
+from core import settings
+from core.datasets.mnist import DataUnavailableError
+from core.models.evaluation import evaluate_all
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object with every result")
     parser.add_argument("--models-dir", type=Path, default=None, help="default: saved_models/")
     args = parser.parse_args(argv)
+    settings.quiet_tensorflow()
     try:
         results, problems = evaluate_all(args.models_dir)
     except DataUnavailableError as error:
@@ -56,12 +34,12 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         print(f"skipped: {problem}", file=sys.stderr)
     if args.json:
-        print(json.dumps({"models": results, "problems": problems}))
+        print(json.dumps({"models": [row.to_dict() for row in results], "problems": problems}))
     else:
         for row in results:
-            published = f"{row['published_accuracy']:.4f}" if row["published_accuracy"] is not None else "   –  "
-            flag = "" if row["matches_card"] else "   DIFFERS FROM CARD"
-            print(f"{row['name']:28s} test {row['test_accuracy']:.4f}  card {row['card_test_accuracy']:.4f}  "
+            published = f"{row.published_accuracy:.4f}" if row.published_accuracy is not None else "   –  "
+            flag = "" if row.matches_card else "   DIFFERS FROM CARD"
+            print(f"{row.name:28s} test {row.test_accuracy:.4f}  card {row.card_test_accuracy:.4f}  "
                   f"published {published}{flag}")
     if not results:
         print("error: no saved model could be evaluated (train one: python -m core.train --preset cnn-lab)", file=sys.stderr)

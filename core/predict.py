@@ -22,7 +22,9 @@ import json
 import sys
 from pathlib import Path
 
-from core.preprocess import IMAGE_SUFFIXES, load_image, prepare_drawing
+from core import settings
+from core.drawing.inference import NO_MODELS_MESSAGE, DrawingResult, InferenceEngine
+from core.drawing.preprocess import IMAGE_SUFFIXES, load_image, prepare_drawing
 
 EXIT_BAD_IMAGE = 1
 EXIT_NO_MODELS = 1
@@ -50,7 +52,7 @@ def _rounded(probabilities) -> list[float]:
     return [round(float(value), 6) for value in probabilities]
 
 
-def image_record(path: Path, result) -> dict:
+def image_record(path: Path, result: DrawingResult) -> dict:
     """The JSON object for one image's DrawingResult."""
     if result.blank:
         return {"image": str(path), "blank": True, "message": result.drawing.message}
@@ -81,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core.predict", description=__doc__.split("\n\n")[0])
     parser.add_argument("images", nargs="+", metavar="IMAGE_OR_DIR", help="image files or folders of images")
     parser.add_argument("--json", action="store_true", help="one JSON object per image per line")
-    parser.add_argument("--models-dir", type=Path, default=None, help="default: $MNIST_LAB_MODELS_DIR or saved_models/")
+    parser.add_argument("--models-dir", type=Path, default=None, help=f"default: ${settings.MODELS_DIR_VARIABLE} or saved_models/")
     args = parser.parse_args(argv)
     try:
         paths = expand_paths(args.images)
@@ -89,8 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_PATH
 
-    from core.inference import NO_MODELS_MESSAGE, InferenceEngine
-
+    settings.quiet_tensorflow()
     engine = InferenceEngine(args.models_dir, warm_up=False)
     engine.refresh()
     for note in engine.notes:

@@ -10,31 +10,16 @@ NaN (the lr-too-high preset) stops, says so plainly and saves nothing.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
 
-from core.data import DATA_HASH, DataUnavailableError, load_mnist
-from core.model_store import ModelCard, sanitize_name, save_model
-from core.presets import PRESETS, Preset, get_preset
-from core.spec import ModelSpec
-
-
-def make_card(name: str, spec: ModelSpec, result, preset: Preset | None) -> ModelCard:
-    """The card for a finished training result."""
-    from core.models import count_parameters
-
-    return ModelCard(
-        name=name, spec=spec.to_dict(), description=spec.describe(), kind=spec.kind,
-        preset=preset.name if preset else None,
-        published_accuracy=preset.published_accuracy if preset else None,
-        test_accuracy=result.test_accuracy, train_accuracy=result.train_accuracy,
-        validation_accuracy=result.validation_accuracy, parameters=count_parameters(result.model),
-        training_seconds=round(result.seconds, 2), epochs_run=result.epochs_run, steps_run=result.steps_run,
-        seed=spec.seed, data_hash=DATA_HASH, diverged=result.diverged,
-        member_test_accuracies=result.member_test_accuracies,
-        samples_per_second=round(result.samples_per_second, 1),
-    )
+from core import settings
+from core.datasets.mnist import DataUnavailableError, load_mnist
+from core.lecture.presets import PRESETS, get_preset
+from core.models.card import make_card
+from core.models.store import sanitize_name, save_model
 
 
 def _print_epoch(event: dict) -> None:
@@ -83,18 +68,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
 
-    from core.training import train
+    settings.quiet_tensorflow()
+    from core.training.trainer import train
 
     print(f"training {preset.name}: {spec.describe()}", file=sys.stderr, flush=True)
     result = train(spec, data, on_progress=_print_epoch, train_limit=args.train_limit)
-    summary = {
-        "preset": preset.name, "name": name, "test_accuracy": result.test_accuracy,
-        "published_accuracy": preset.published_accuracy, "train_accuracy": result.train_accuracy,
-        "validation_accuracy": result.validation_accuracy, "epochs_run": result.epochs_run,
-        "steps_run": result.steps_run, "seconds": round(result.seconds, 2), "diverged": result.diverged,
-        "diverged_at_step": result.diverged_at_step, "member_test_accuracies": result.member_test_accuracies,
-        "saved": None,
-    }
+    summary = {"preset": preset.name, "name": name, "published_accuracy": preset.published_accuracy,
+               **dataclasses.asdict(result.summary()), "seconds": round(result.seconds, 2),
+               "diverged": result.diverged, "saved": None}
     if result.diverged:
         print(f"DIVERGED at step {result.diverged_at_step}: the cost became NaN (learning rate too high). "
               f"The broken model predicts one digit for everything: test accuracy {result.test_accuracy:.4f} "

@@ -2,14 +2,16 @@
 
 import streamlit as st
 
-from core import architecture, dispatcher, runs
-from core.curves import duration
-from core.model_store import models_dir
-from ui.curves import ensure_run_service, run_label
+from core.charts.progress import duration
+from core.datasets.mnist import LECTURE_TRAIN_SIZE
+from core.lecture import architecture
+from core.models.store import model_exists
+from core.runs import dispatcher, estimates
+from core.runs import store as runs
+from ui.curves_view import run_label
 from ui.navigation import sidebar_navigation
+from ui.run_service import ensure_run_service
 from ui.train_form import launch_settings, model_settings
-
-CALIBRATION_MIN_SAMPLES = 20_000  # shorter runs are dominated by start-up, not by the model's speed
 
 st.set_page_config(page_title="Train · MNIST lab", page_icon=":material/model_training:", layout="wide")
 sidebar_navigation()
@@ -33,11 +35,8 @@ else:
     if spec.tf1_draw_seed is not None:
         st.caption(f"Initial weights: the very random-normal draw the lecture's TensorFlow 1 file made under "
                    f"`tf.set_random_seed({spec.tf1_draw_seed})`, so this run starts where the published run started.")
-    measured = [(run.spec, run.result["samples_per_second"]) for run in runs.list_runs()
-                if run.status == "finished" and run.result
-                and run.result.get("steps_run", 0) * run.spec.batch_size >= CALIBRATION_MIN_SAMPLES]
-    train_size = form.train_limit or architecture.LECTURE_TRAIN_SIZE
-    estimate = architecture.estimate_epoch_seconds(spec, train_size, measured)
+    train_size = form.train_limit or LECTURE_TRAIN_SIZE
+    estimate = estimates.estimate_for(spec, train_size)
     columns = st.columns(3)
     columns[0].metric("Parameters", f"{architecture.parameter_count(spec):,}")
     per_epoch = "Time per epoch" + (f" of {train_size:,} digits" if form.train_limit else "") + " (estimate)"
@@ -55,7 +54,7 @@ else:
         if spec.ensemble_members > 1:
             st.caption(f"One member shown; the ensemble trains {spec.ensemble_members} of them and averages them.")
 
-if form.name and (models_dir() / f"{form.name}.keras").exists():
+if form.name and model_exists(form.name):
     st.caption(f"A saved model called **{form.name}** exists: a successful run replaces it.")
 label = "Train (quick run)" if form.train_limit else "Train"
 if st.button(label, type="primary", disabled=bool(form.errors) or spec is None, key="train_start"):

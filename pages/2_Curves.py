@@ -2,9 +2,11 @@
 
 import streamlit as st
 
-from core import runs
-from ui.curves import REFRESH_SECONDS, ensure_run_service, live_area, select_runs
+from core.runs import store as runs
+from core.runs.records import ACTIVE_STATUSES
+from ui.curves_view import REFRESH_SECONDS, live_area, select_runs
 from ui.navigation import sidebar_navigation
+from ui.run_service import ensure_run_service
 
 st.set_page_config(page_title="Curves · MNIST lab", page_icon=":material/show_chart:", layout="wide")
 sidebar_navigation()
@@ -30,5 +32,5 @@ if not selected:
 
 by_id = {run.id: run for run in all_runs}
 statuses = {run_id: by_id[run_id].status for run_id in selected}
-any_active = any(status in runs.ACTIVE_STATUSES for status in statuses.values())
+any_active = any(status in ACTIVE_STATUSES for status in statuses.values())
 st.fragment(live_area, run_every=REFRESH_SECONDS if any_active else None)(selected, axis or "step", log_cost, statuses)

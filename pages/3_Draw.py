@@ -2,17 +2,25 @@
 
 import streamlit as st
 
-from core.inference import NO_MODELS_MESSAGE
-from core.model_store import models_dir
-from ui.draw_widgets import (BRUSH_WIDTHS, STROKE_WIDTH, answer_cards, clear_canvas, drawing_canvas, ensemble_panel,
-                             inference_engine, model_input_preview)
+from core import settings
+from core.drawing.inference import NO_MODELS_MESSAGE
+from ui.draw_view import (
+    BRUSH_WIDTHS,
+    STROKE_WIDTH,
+    answer_cards,
+    clear_canvas,
+    drawing_canvas,
+    ensemble_panel,
+    inference_engine,
+    model_input_preview,
+)
 from ui.navigation import sidebar_navigation
 
 st.set_page_config(page_title="Draw · MNIST lab", page_icon=":material/draw:", layout="wide")
 sidebar_navigation()
 st.title("Draw a digit")
 
-engine = inference_engine(str(models_dir()))
+engine = inference_engine(str(settings.models_dir()))
 engine.refresh()  # a model trained or deleted since the last stroke is picked up here
 for note in engine.notes:
     st.warning(note, icon=":material/warning:")

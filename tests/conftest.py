@@ -10,16 +10,16 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from tests import browser_support  # noqa: E402
+from core.settings import REPO_ROOT  # noqa: E402
+from harness import browser as browser_support  # noqa: E402
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 SHIPPED_MODELS_DIR = REPO_ROOT / "saved_models"
 
 
 @pytest.fixture(scope="session")
 def mnist():
     """The real, verified MNIST data set (fetched on first use)."""
-    from core.data import load_mnist
+    from core.datasets.mnist import load_mnist
 
     return load_mnist()
 
@@ -27,10 +27,10 @@ def mnist():
 @pytest.fixture(scope="session")
 def small_models_dir(tmp_path_factory, mnist) -> Path:
     """A models folder with two really trained small models (softmax and a 64-unit MLP, 1 epoch on 10k digits)."""
-    from core.presets import get_preset
-    from core.model_store import save_model
-    from core.train import make_card
-    from core.training import train
+    from core.lecture.presets import get_preset
+    from core.models.card import make_card
+    from core.models.store import save_model
+    from core.training.trainer import train
 
     directory = tmp_path_factory.mktemp("models")
     for preset_name, spec_changes in [("softmax", {}), ("nn-xavier", {"hidden_units": (64,)})]:

@@ -9,13 +9,13 @@ explained under the control that causes them, never as a traceback.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, Callable
 
 import streamlit as st
 
-from core.model_store import sanitize_name
-from core.presets import PRESETS, Preset
-from core.spec import ACTIVATIONS, OPTIMIZERS, WEIGHT_INITIALIZERS, ModelSpec
+from core.lecture.presets import PRESETS, Preset
+from core.lecture.spec import ACTIVATIONS, OPTIMIZERS, WEIGHT_INITIALIZERS, ModelSpec, SpecError
+from core.models.store import sanitize_name
 
 DEFAULT_PRESET = "softmax"
 FAMILIES = {"softmax": "Softmax (no hidden layer)", "mlp": "Fully connected (ReLU net)", "cnn": "CNN (conv blocks)"}
@@ -27,13 +27,12 @@ BATCH_SIZES = (16, 32, 50, 64, 100, 128, 256, 512, 1024)
 L2_FACTORS = (0.0, 1e-4, 1e-3, 0.005, 0.01, 0.05, 0.1)
 QUICK_RUN_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000)
 PERSIST = "session"  # the settings survive a visit to the Curves page
-# The first word of a ModelSpec.validate() message → the control it belongs to.
-_ERROR_FIELDS = {
+# The ModelSpec field a SpecError names → the control that sets it (others show at the top of the form).
+FIELD_CONTROLS = {
     "keep_prob": "train_keep_prob", "learning_rate": "train_learning_rate", "hidden_units": "train_hidden_layers",
-    "hidden": "train_width", "conv_filters": "train_conv_blocks", "conv": "train_conv_filters",
-    "batch_size": "train_batch_size", "epochs": "train_epochs", "steps": "train_steps",
-    "early_stopping_patience": "train_patience", "l2": "train_l2", "activation": "train_activation",
-    "weight_init": "train_weight_init", "optimizer": "train_optimizer",
+    "conv_filters": "train_conv_filters", "batch_size": "train_batch_size", "epochs": "train_epochs",
+    "steps": "train_steps", "early_stopping_patience": "train_patience", "l2": "train_l2",
+    "activation": "train_activation", "weight_init": "train_weight_init", "optimizer": "train_optimizer",
 }
 
 
@@ -123,30 +122,8 @@ def _show(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _error_key(message: str) -> str:
-    first_word = message.split(" ", 1)[0].rstrip(":")
-    return _ERROR_FIELDS.get(first_word, "train_general")
-
-
-def model_settings() -> FormResult:
-    """Draw the sidebar (preset + settings) and return the spec it describes, or its errors."""
-    if "train_preset" not in st.session_state:
-        st.session_state["train_preset"] = DEFAULT_PRESET
-        fill_from_preset()
-    if st.session_state.get("train_family") == "mlp" and st.session_state.get("train_hidden_layers", 1) < 1:
-        st.session_state["train_hidden_layers"] = 1  # a CNN may have no dense layer; a ReLU net has at least one
-    sidebar = st.sidebar
-    slots: dict[str, Any] = {}
-
-    def slot(key: str) -> None:
-        slots[key] = sidebar.empty()
-
-    sidebar.selectbox("Lecture preset", list(PRESETS), key="train_preset", on_change=fill_from_preset,
-                      format_func=lambda name: f"{name} — {PRESETS[name].title}", persist_state=PERSIST,
-                      help="Fills every control with the lecture's settings. Change any control for a custom model.")
-    slot("train_general")
-    sidebar.radio("Model", list(FAMILIES), key="train_family", format_func=FAMILIES.get, persist_state=PERSIST)
-    family = st.session_state["train_family"]
+def _architecture_controls(sidebar: Any, slot: Callable[[str], None], family: str) -> None:
+    """Conv blocks, dense layers and activation: what the family has."""
     if family == "cnn":
         sidebar.slider("Conv blocks (conv → pool)", 1, 3, key="train_conv_blocks", persist_state=PERSIST,
                        help="Each block halves the image: 28 → 14 → 7 → 4.")
@@ -163,6 +140,10 @@ def model_settings() -> FormResult:
         sidebar.select_slider("Units per layer", WIDTHS, key="train_width", persist_state=PERSIST)
         slot("train_width")
         sidebar.selectbox("Activation", ACTIVATIONS, key="train_activation", persist_state=PERSIST)
+
+
+def _training_controls(sidebar: Any, slot: Callable[[str], None], family: str) -> None:
+    """Initialiser, regularisation, optimizer, batch size and training length."""
     sidebar.selectbox("Initialiser (weights)", WEIGHT_INITIALIZERS, key="train_weight_init", persist_state=PERSIST,
                       help="xavier = Glorot uniform (Keras' default); random_normal uses the preset's σ.")
     slot("train_weight_init")
@@ -193,6 +174,29 @@ def model_settings() -> FormResult:
         sidebar.slider("Patience (epochs)", 1, 10, key="train_patience", persist_state=PERSIST)
         slot("train_patience")
 
+
+def model_settings() -> FormResult:
+    """Draw the sidebar (preset + settings) and return the spec it describes, or its errors."""
+    if "train_preset" not in st.session_state:
+        st.session_state["train_preset"] = DEFAULT_PRESET
+        fill_from_preset()
+    if st.session_state.get("train_family") == "mlp" and st.session_state.get("train_hidden_layers", 1) < 1:
+        st.session_state["train_hidden_layers"] = 1  # a CNN may have no dense layer; a ReLU net has at least one
+    sidebar = st.sidebar
+    slots: dict[str, Any] = {}
+
+    def slot(key: str) -> None:
+        slots[key] = sidebar.empty()
+
+    sidebar.selectbox("Lecture preset", list(PRESETS), key="train_preset", on_change=fill_from_preset,
+                      format_func=lambda name: f"{name} — {PRESETS[name].title}", persist_state=PERSIST,
+                      help="Fills every control with the lecture's settings. Change any control for a custom model.")
+    slot("train_general")
+    sidebar.radio("Model", list(FAMILIES), key="train_family", format_func=FAMILIES.get, persist_state=PERSIST)
+    family = st.session_state["train_family"]
+    _architecture_controls(sidebar, slot, family)
+    _training_controls(sidebar, slot, family)
+
     preset = PRESETS[st.session_state["train_preset"]]
     values = {key: st.session_state.get(key, default) for key, default in _controls_from_spec(preset.spec).items()}
     if family == "softmax":  # hidden controls are not drawn: keep what the spec needs
@@ -201,8 +205,8 @@ def model_settings() -> FormResult:
     errors: dict[str, str] = {}
     try:
         spec.validate()
-    except ValueError as error:
-        errors[_error_key(str(error))] = str(error)
+    except SpecError as error:
+        errors[FIELD_CONTROLS.get(error.field, "train_general")] = str(error)
     for key, message in errors.items():
         (slots.get(key) or slots["train_general"]).error(message)
     return FormResult(preset=preset, spec=None if errors else spec, changes=_changes(preset.spec, spec), errors=errors)

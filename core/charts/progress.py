@@ -1,0 +1,100 @@
+"""Where a run is and what its logged steps mean: progress and ETA, the recent-batch cost, the step it diverged.
+
+Plain functions of a `Run` and its metric events (dicts as core.runs.store.get_metrics returns
+them), shared by the figures, the lessons and the pages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any, Sequence
+
+from core.runs.records import Run
+
+
+@dataclasses.dataclass(frozen=True)
+class Progress:
+    """Where a running run is: fraction done, a one-line description, seconds elapsed and left."""
+
+    fraction: float
+    text: str
+    elapsed: float
+    eta: float | None
+
+
+def clock(seconds: float) -> str:
+    """'1:05' or '1:02:03'."""
+    seconds = max(0, int(round(seconds)))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
+
+
+def duration(seconds: float) -> str:
+    """'0.4 s', '12 s' or a clock ('3:05') for longer spans."""
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    return f"{seconds:.0f} s" if seconds < 60 else clock(seconds)
+
+
+def progress(run: Run, metrics: Sequence[dict[str, Any]], now: float) -> Progress | None:
+    """Progress of a running run from its logged steps; None unless it is running."""
+    if run.status != "running" or run.started_at is None:
+        return None
+    elapsed = now - run.started_at
+    steps = [m for m in metrics if m["kind"] == "step"]
+    if not steps:
+        return Progress(0.0, f"{run.phase or 'starting'} · {clock(elapsed)} elapsed", elapsed, None)
+    last, total = steps[-1], run.total_steps
+    fraction = min(1.0, last["step"] / total)
+    first = steps[0]
+    if last["logged_at"] and first["logged_at"] and last["step"] > first["step"]:
+        rate = (last["step"] - first["step"]) / max(1e-6, last["logged_at"] - first["logged_at"])  # steps per second
+    else:
+        rate = last["step"] / last["seconds"] if last["seconds"] else 0.0
+    eta = (total - last["step"]) / rate if rate > 0 else None
+    members = run.spec.ensemble_members
+    text = (f"member {last.get('member', 0) + 1} of {members} · " if members > 1 else "") + (
+        f"epoch {last['epoch']} of {run.total_epochs} · step {last['step']:,} of {total:,} · "
+        f"{clock(elapsed)} elapsed" + (f" · about {clock(eta)} left" if eta is not None else ""))
+    if run.phase and run.phase != "training":
+        text += f" · {run.phase}"
+    return Progress(fraction, text, elapsed, eta)
+
+
+def divergence_step(run: Run, metrics: Sequence[dict[str, Any]]) -> int | None:
+    """The step where the cost became NaN or infinite, if it did."""
+    if run.result and run.result.diverged_at_step:
+        return int(run.result.diverged_at_step)
+    for event in metrics:
+        if event["kind"] == "step" and not finite(event["cost"]):
+            return int(event["step"])
+    return None
+
+
+def recent_batches(steps: Sequence[dict[str, Any]], per_epoch: int) -> list[dict[str, Any]]:
+    """Step events with cost and accuracy over the batches since the previous event, not over the whole epoch.
+
+    Keras reports the running mean since the epoch began (the lecture's epoch cost), which
+    drops like a saw-tooth at each new epoch; the step curve shows the recent batches instead:
+    mean of batches k+1…n = (n·mean_n − k·mean_k) / (n − k).
+    """
+    recent, previous = [], {}
+    for event in steps:
+        batches = (event["step"] - 1) % per_epoch + 1  # batches into the current epoch
+        key = (event.get("member", 0), event["epoch"])
+        before_batches, before = previous.get(key, (0, event))
+        values = dict(event)
+        for name in ("cost", "accuracy"):
+            now, then = event[name], before[name]
+            if before_batches and finite(now) and finite(then) and batches > before_batches:
+                recent_mean = (batches * now - before_batches * then) / (batches - before_batches)
+                values[name] = max(0.0, recent_mean if name == "cost" else min(1.0, recent_mean))  # float rounding
+        previous[key] = (batches, event)
+        recent.append(values)
+    return recent
+
+
+def finite(value: Any) -> bool:
+    """True for a number that is neither None, NaN nor infinite."""
+    return value is not None and math.isfinite(value)

@@ -1,0 +1,189 @@
+"""`build_model(spec)`: the one constructor for every lecture model (Keras 3).
+
+Every model takes (N, 28, 28, 1) float32 images in [0, 1] and returns (N, 10) softmax
+probabilities, so inference treats all of them alike. TensorFlow is imported here, so import
+this module lazily from the UI (entry points call `core.settings.quiet_tensorflow()` first).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import keras
+import numpy as np
+
+from core.lecture.spec import IMAGE_SIZE, NUM_CLASSES, ModelSpec
+
+INPUT_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)
+
+
+@keras.saving.register_keras_serializable(package="mnist_lab")
+class SeedSummedCrossEntropy(keras.losses.Loss):
+    """The seed's cost, -reduce_sum(y * log(softmax)), summed over the batch and unclipped.
+
+    Unlike Keras' cross-entropy it does not clip log(0): when a probability reaches exactly 0
+    the cost becomes NaN, which is what the lecture's "learning rate too high" run shows.
+    """
+
+    def __init__(self, name: str = "seed_summed_cross_entropy", **kwargs):
+        kwargs.setdefault("reduction", "sum")
+        super().__init__(name=name, **kwargs)
+
+    def call(self, y_true: Any, y_pred: Any) -> Any:
+        """Per-digit cost −log p(true digit); Keras sums it over the batch."""
+        labels = keras.ops.reshape(keras.ops.cast(y_true, "int32"), (-1,))
+        one_hot = keras.ops.one_hot(labels, NUM_CLASSES, dtype=y_pred.dtype)
+        return -keras.ops.sum(one_hot * keras.ops.log(y_pred), axis=-1)
+
+
+def _initializer(name: str, stddev: float):
+    if name == "zeros":
+        return keras.initializers.Zeros()
+    if name == "random_normal":
+        return keras.initializers.RandomNormal(stddev=stddev)
+    if name == "truncated_normal":
+        return keras.initializers.TruncatedNormal(stddev=stddev)
+    if name == "xavier":  # TF1's xavier_initializer() is Glorot uniform
+        return keras.initializers.GlorotUniform()
+    if name == "he":
+        return keras.initializers.HeNormal()
+    raise ValueError(f"unknown initializer {name!r}")
+
+
+def _bias_initializer(spec: ModelSpec):
+    if spec.bias_init == "random_normal":
+        return keras.initializers.RandomNormal(stddev=spec.bias_stddev)
+    if spec.bias_init == "constant":
+        return keras.initializers.Constant(spec.bias_value)
+    return keras.initializers.Zeros()
+
+
+# Under tf.set_random_seed(seed), TF1 gave each tf.random_normal the graph's op count so far as its op seed.
+# Lab 10-1/10-2 create placeholders X and Y (2 ops); then, per layer, W's shape/mean/stddev constants (3):
+# W's draw has op seed 5. W's draw, mul, add, Variable, Assign and read (6) and b's constants (3) put b at
+# +9; b's 6 ops, MatMul, Add and Relu (3) and the next W's constants (3) put the next layer at +21.
+TF1_FIRST_OP_SEED = 5
+TF1_BIAS_OP_SEED_OFFSET = 9
+TF1_LAYER_OP_SEED_OFFSET = 21
+
+
+def tf1_random_normal(shape: tuple[int, ...], graph_seed: int, op_seed: int, stddev: float = 1.0) -> np.ndarray:
+    """TF1's tf.random_normal(shape, stddev) under tf.set_random_seed(graph_seed), as op number op_seed drew it."""
+    import tensorflow as tf
+
+    with tf.Graph().as_default():  # a fresh graph: the kernel's Philox stream starts from (graph_seed, op_seed)
+        draw = tf.raw_ops.RandomStandardNormal(shape=tf.constant(shape, tf.int32), dtype=tf.float32,
+                                               seed=graph_seed, seed2=op_seed)
+        with tf.compat.v1.Session() as session:
+            values = session.run(draw)
+    return (values * np.float32(stddev)).astype(np.float32)
+
+
+def _apply_tf1_initial_draw(model: keras.Model, spec: ModelSpec) -> None:
+    """Give each dense layer the W and b that lab 10-1/10-2 drew, in the files' order."""
+    op_seed = TF1_FIRST_OP_SEED
+    for layer in (layer for layer in model.layers if isinstance(layer, keras.layers.Dense)):
+        kernel, bias = layer.kernel.shape, layer.bias.shape
+        layer.set_weights([
+            tf1_random_normal(tuple(kernel), spec.tf1_draw_seed, op_seed, spec.weight_stddev),
+            tf1_random_normal(tuple(bias), spec.tf1_draw_seed, op_seed + TF1_BIAS_OP_SEED_OFFSET, spec.bias_stddev),
+        ])
+        op_seed += TF1_LAYER_OP_SEED_OFFSET
+
+
+def _activation_layer(name: str) -> keras.layers.Layer:
+    if name == "leaky_relu":
+        return keras.layers.LeakyReLU(negative_slope=0.01)
+    return keras.layers.Activation(name)
+
+
+def _regularizer(spec: ModelSpec):
+    return keras.regularizers.L2(spec.l2) if spec.l2 > 0 else None
+
+
+def _normalise_and_activate(x, spec: ModelSpec):
+    """Batch norm before or after the activation, as the spec says."""
+    if spec.batch_norm and spec.batch_norm_before_activation:
+        x = keras.layers.BatchNormalization()(x)
+    x = _activation_layer(spec.activation)(x)
+    if spec.batch_norm and not spec.batch_norm_before_activation:
+        x = keras.layers.BatchNormalization()(x)
+    return x
+
+
+def build_network(spec: ModelSpec, name: str = "model") -> keras.Model:
+    """The uncompiled network for one spec (a single member; ensembles are built by training)."""
+    spec.validate()
+    inputs = keras.Input(shape=INPUT_SHAPE, name="image")
+    x = inputs
+    conv_init = spec.conv_weight_init or spec.weight_init
+    conv_stddev = spec.conv_weight_stddev if spec.conv_weight_stddev is not None else spec.weight_stddev
+    for filters in spec.conv_filters:
+        x = keras.layers.Conv2D(
+            filters, spec.conv_kernel_size, padding="same", use_bias=spec.use_bias,
+            kernel_initializer=_initializer(conv_init, conv_stddev), bias_initializer=_bias_initializer(spec),
+            kernel_regularizer=_regularizer(spec),
+        )(x)  # (N, H, W, filters)
+        x = _normalise_and_activate(x, spec)
+        x = keras.layers.MaxPooling2D(2, padding="same")(x)  # 28 → 14 → 7 → 4, as in lab 11
+        if spec.conv_keep_prob < 1:
+            x = keras.layers.Dropout(rate=1 - spec.conv_keep_prob)(x)  # keep_prob → Keras rate
+    x = keras.layers.Flatten()(x)  # (N, 784) or (N, H·W·filters)
+    for units in spec.hidden_units:
+        x = keras.layers.Dense(
+            units, use_bias=spec.use_bias, kernel_initializer=_initializer(spec.weight_init, spec.weight_stddev),
+            bias_initializer=_bias_initializer(spec), kernel_regularizer=_regularizer(spec),
+        )(x)
+        x = _normalise_and_activate(x, spec)
+        if spec.keep_prob < 1:
+            x = keras.layers.Dropout(rate=1 - spec.keep_prob)(x)  # keep_prob → Keras rate
+    x = keras.layers.Dense(
+        NUM_CLASSES, use_bias=spec.use_bias, kernel_initializer=_initializer(spec.weight_init, spec.weight_stddev),
+        bias_initializer=_bias_initializer(spec), name="logits",
+    )(x)
+    outputs = keras.layers.Softmax(name="probabilities")(x)  # (N, 10)
+    model = keras.Model(inputs, outputs, name=name)
+    if spec.tf1_draw_seed is not None:
+        _apply_tf1_initial_draw(model, spec)
+    return model
+
+
+def make_optimizer(spec: ModelSpec) -> keras.optimizers.Optimizer:
+    """The lab-10 optimizer named in the spec, with its learning rate."""
+    if spec.optimizer == "gradient_descent":
+        return keras.optimizers.SGD(learning_rate=spec.learning_rate)
+    if spec.optimizer == "momentum":
+        return keras.optimizers.SGD(learning_rate=spec.learning_rate, momentum=spec.momentum)
+    if spec.optimizer == "adagrad":
+        return keras.optimizers.Adagrad(learning_rate=spec.learning_rate)
+    if spec.optimizer == "rmsprop":
+        return keras.optimizers.RMSprop(learning_rate=spec.learning_rate)
+    return keras.optimizers.Adam(learning_rate=spec.learning_rate)
+
+
+def make_loss(spec: ModelSpec) -> keras.losses.Loss:
+    """Mean cross-entropy, or the seed's summed, unclipped cost."""
+    if spec.loss_reduction == "sum":
+        return SeedSummedCrossEntropy()
+    return keras.losses.SparseCategoricalCrossentropy()
+
+
+def build_model(spec: ModelSpec, name: str = "model", steps_per_execution: int = 1) -> keras.Model:
+    """Build and compile the model a spec describes (labels are integer digits 0–9)."""
+    model = build_network(spec, name=name)
+    # XLA (jit_compile) is 2–3× slower on this CPU (docs/SPEED.md): always off.
+    model.compile(optimizer=make_optimizer(spec), loss=make_loss(spec), metrics=["accuracy"], jit_compile=False,
+                  steps_per_execution=steps_per_execution)
+    return model
+
+
+def average_models(members: list[keras.Model], name: str = "ensemble") -> keras.Model:
+    """One model whose output is the mean of the members' probabilities (lab-11-5)."""
+    inputs = keras.Input(shape=INPUT_SHAPE, name="image")
+    outputs = keras.layers.Average(name="probabilities")([member(inputs) for member in members])
+    return keras.Model(inputs, outputs, name=name)
+
+
+def count_parameters(model: keras.Model) -> int:
+    """Number of weights in the model (trainable and batch-norm statistics)."""
+    return int(model.count_params())

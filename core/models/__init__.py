@@ -1,0 +1,1 @@
+"""Saved models: `<name>.keras` plus a JSON card each, the model store and their evaluation."""

@@ -1,0 +1,1 @@
+"""Training runs: the SQLite run store, the dispatcher that starts workers, and the worker process itself."""

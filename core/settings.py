@@ -1,0 +1,66 @@
+"""Every setting the lab reads from the environment, in one place.
+
+The lab is configured by `MNIST_LAB_*` environment variables (README, "Settings"); no other
+module reads them. Each is read when asked for, not at import, so a test or a worker process
+can set one and see it at once. Paths default to folders in the repository.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+DATA_DIR_VARIABLE = "MNIST_LAB_DATA_DIR"
+MODELS_DIR_VARIABLE = "MNIST_LAB_MODELS_DIR"
+RUNS_DIR_VARIABLE = "MNIST_LAB_RUNS_DIR"
+MAX_PARALLEL_RUNS_VARIABLE = "MNIST_LAB_MAX_PARALLEL_RUNS"
+WORKER_CRASH_VARIABLE = "MNIST_LAB_WORKER_CRASH_AFTER_STEPS"
+
+DEFAULT_DATA_DIR = REPO_ROOT / "data" / "mnist"
+DEFAULT_MODELS_DIR = REPO_ROOT / "saved_models"
+DEFAULT_RUNS_DIR = REPO_ROOT / "runs"
+DEFAULT_MAX_PARALLEL_RUNS = 1  # a 2-core machine trains one model at a time at full speed
+
+
+def _text(variable: str) -> str:
+    return os.environ.get(variable, "").strip()
+
+
+def data_dir() -> Path:
+    """Where the MNIST IDX files are cached: $MNIST_LAB_DATA_DIR or data/mnist in the repo."""
+    return Path(_text(DATA_DIR_VARIABLE) or DEFAULT_DATA_DIR)
+
+
+def models_dir() -> Path:
+    """The folder of saved models: $MNIST_LAB_MODELS_DIR or saved_models/ in the repo."""
+    return Path(_text(MODELS_DIR_VARIABLE) or DEFAULT_MODELS_DIR)
+
+
+def runs_dir() -> Path:
+    """Where the run store and the workers' logs live: $MNIST_LAB_RUNS_DIR or runs/ in the repo."""
+    return Path(_text(RUNS_DIR_VARIABLE) or DEFAULT_RUNS_DIR).resolve()
+
+
+def max_parallel_runs() -> int:
+    """How many runs may train at once: $MNIST_LAB_MAX_PARALLEL_RUNS (0 pauses the queue), default 1."""
+    value = _text(MAX_PARALLEL_RUNS_VARIABLE)
+    try:
+        return max(0, int(value)) if value else DEFAULT_MAX_PARALLEL_RUNS
+    except ValueError:
+        return DEFAULT_MAX_PARALLEL_RUNS
+
+
+def worker_crash_after_steps() -> int | None:
+    """$MNIST_LAB_WORKER_CRASH_AFTER_STEPS: a worker dies hard after this step (for the crash tests); None: never."""
+    value = _text(WORKER_CRASH_VARIABLE)
+    return int(value) if value.isdigit() else None
+
+
+def quiet_tensorflow() -> None:
+    """Ask TensorFlow's C++ side to log only errors: entry points call this before TensorFlow is imported.
+
+    Without it, every worker log and command line starts with oneDNN and CPU-feature notices.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

@@ -1,0 +1,1 @@
+"""Training a spec on MNIST: the trainer, its input pipelines and augmentation; it reports through callbacks."""

@@ -1,0 +1,77 @@
+"""Feeding the trainer and reading its models: inputs in [0, 1], reshuffled batches, batched predictions.
+
+`shuffled_batches` is why the lab's training reshuffles every epoch (Keras 3's own shuffle
+does not, once a seed is set); `predict_probabilities` avoids `model.predict`'s fixed cost
+per call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from core.lecture.spec import IMAGE_SIZE, NUM_CLASSES, ModelSpec
+
+EVALUATION_BATCH_SIZE = 1000
+STEPS_PER_EXECUTION = 10
+
+
+def images_to_inputs(images: np.ndarray) -> np.ndarray:
+    """uint8 (N, 28, 28) digits → float32 (N, 28, 28, 1) in [0, 1], as every model expects."""
+    return (np.asarray(images, dtype=np.float32) / 255.0).reshape(-1, IMAGE_SIZE, IMAGE_SIZE, 1)
+
+
+def predict_probabilities(model: Any, inputs: np.ndarray, batch_size: int = EVALUATION_BATCH_SIZE) -> np.ndarray:
+    """(N, 10) probabilities, batch by batch with predict_on_batch (no per-call `predict` overhead)."""
+    chunks = [np.asarray(model.predict_on_batch(inputs[start:start + batch_size])) for start in range(0, len(inputs), batch_size)]
+    return np.concatenate(chunks) if chunks else np.zeros((0, NUM_CLASSES), np.float32)
+
+
+def accuracy_of(model: Any, images: np.ndarray, labels: np.ndarray) -> float:
+    """Fraction of digits whose arg-max prediction is the label (a NaN model predicts class 0)."""
+    probabilities = predict_probabilities(model, images_to_inputs(images))
+    return float(np.mean(np.argmax(np.nan_to_num(probabilities, nan=-1.0), axis=1) == labels))
+
+
+def steps_per_execution_for(spec: ModelSpec, log_every: int) -> int:
+    """Batches run per call into TensorFlow: fewer Python round trips, callbacks every N steps.
+
+    It must divide the logging interval and, for step-limited runs, the step count, so the
+    curves and the stop land exactly; a NaN cost is then caught within N steps.
+    """
+    for candidate in (STEPS_PER_EXECUTION, 5, 2):
+        if log_every % candidate == 0 and (spec.steps is None or spec.steps % candidate == 0):
+            return candidate
+    return 1
+
+
+def shuffled_batches(inputs: np.ndarray, labels: np.ndarray, batch_size: int, seed: int) -> Any:  # tf.data.Dataset
+    """Endless (images, labels) batches, the digits in a new order every epoch, as TF1's next_batch did.
+
+    Not `fit(x, y, shuffle=True)`: once `keras.utils.set_random_seed` is set, Keras 3 replays the
+    same permutation every epoch (its tf.random.shuffle runs in a re-created tf.data map), which
+    cost the batch-norm preset about half a point. Epoch e uses the stateless permutation
+    (seed, e): reproducible, and shuffled as one vector rather than element by element.
+    """
+    import tensorflow as tf
+
+    images, targets = tf.constant(inputs), tf.constant(labels)
+    count = len(inputs)
+    full = count // batch_size * batch_size
+
+    def epoch_batches(epoch):
+        order = tf.random.experimental.stateless_shuffle(
+            tf.range(count, dtype=tf.int64), seed=tf.stack([tf.constant(seed, tf.int64), epoch]))
+        batches = tf.data.Dataset.from_tensor_slices(tf.reshape(order[:full], (-1, batch_size)))
+        if full < count:  # the last, smaller batch of the epoch
+            batches = batches.concatenate(tf.data.Dataset.from_tensors(order[full:]))
+        return batches
+
+    return (
+        tf.data.Dataset.counter()
+        .flat_map(epoch_batches)
+        .map(lambda indices: (tf.gather(images, indices), tf.gather(targets, indices)),
+             num_parallel_calls=tf.data.AUTOTUNE)
+        .prefetch(tf.data.AUTOTUNE)
+    )

@@ -1,0 +1,181 @@
+"""Train a `ModelSpec` on MNIST with plain Keras `fit`, reporting through callbacks.
+
+The trainer knows nothing of any UI: it calls `on_progress(event)` with plain dicts
+(`{"kind": "step", ...}` every few batches, `{"kind": "epoch", ...}` after each epoch) and
+polls `should_stop()` so a caller can cancel. A cost that becomes NaN or infinite stops the
+run and marks it diverged instead of raising. The cost reported is the lecture's: the mean
+cost over the batches of the epoch so far ("Epoch: 0001 cost = ...").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from typing import Any, Callable
+
+import numpy as np
+
+from core.datasets.mnist import Mnist
+from core.lecture.spec import ModelSpec
+from core.training.batches import (
+    EVALUATION_BATCH_SIZE,
+    accuracy_of,
+    images_to_inputs,
+    shuffled_batches,
+    steps_per_execution_for,
+)
+from core.training.summary import TrainingSummary
+
+ProgressCallback = Callable[[dict[str, Any]], None]
+StopCallback = Callable[[], bool]
+DEFAULT_LOG_EVERY_STEPS = 10
+
+
+@dataclasses.dataclass
+class TrainingResult(TrainingSummary):
+    """What a finished (or stopped) training run produced: its summary, the Keras model and the history."""
+
+    model: Any = None  # keras.Model
+    history: dict[str, list[float]] = dataclasses.field(default_factory=dict)
+    cancelled: bool = False
+
+
+def _make_callback_class():
+    import keras
+
+    class LectureProgress(keras.callbacks.Callback):
+        """Logs every few steps and every epoch; stops on NaN, on cancel and at the step limit."""
+
+        def __init__(self, on_progress, should_stop, log_every, max_steps, batches_per_epoch, step_offset, member):
+            super().__init__()
+            self.on_progress, self.should_stop = on_progress, should_stop
+            self.log_every, self.max_steps, self.batches_per_epoch = log_every, max_steps, batches_per_epoch
+            self.step_offset, self.member = step_offset, member
+            self.step = 0
+            self.last_logged_step = 0
+            self.epoch = 0
+            self.diverged_at_step: int | None = None
+            self.cancelled = False
+            self.started = time.perf_counter()
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.step = self.epoch * self.batches_per_epoch + batch + 1
+            cost = float(logs["loss"])
+            if not math.isfinite(cost):
+                self.diverged_at_step = self.step
+                self.model.stop_training = True
+                self._emit("step", cost=cost, accuracy=float(logs.get("accuracy", float("nan"))))
+                return
+            if self.step - self.last_logged_step >= self.log_every:
+                self.last_logged_step = self.step
+                self._emit("step", cost=cost, accuracy=float(logs.get("accuracy", float("nan"))))
+                if self.should_stop is not None and self.should_stop():
+                    self.cancelled = True
+                    self.model.stop_training = True
+            if self.max_steps is not None and self.step >= self.max_steps:
+                self.model.stop_training = True
+
+        def on_epoch_end(self, epoch, logs=None):
+            logs = logs or {}
+            self._emit(
+                "epoch", epoch=epoch + 1, cost=float(logs.get("loss", float("nan"))),
+                accuracy=float(logs.get("accuracy", float("nan"))),
+                validation_cost=float(logs.get("val_loss", float("nan"))),
+                validation_accuracy=float(logs.get("val_accuracy", float("nan"))),
+            )
+
+        def _emit(self, kind, **values):
+            if self.on_progress is None:
+                return
+            event = {"kind": kind, "step": self.step_offset + self.step, "epoch": values.pop("epoch", self.epoch + 1),
+                     "member": self.member, "seconds": time.perf_counter() - self.started, **values}
+            self.on_progress(event)
+
+    return LectureProgress
+
+
+def _fit_one(spec, train, validation, on_progress, should_stop, log_every, member, step_offset, name):
+    """Train one network; returns (model, history, callback state)."""
+    import keras
+
+    from core.lecture.network import build_model
+
+    keras.utils.set_random_seed(spec.seed)
+    model = build_model(spec, name=name, steps_per_execution=steps_per_execution_for(spec, log_every))
+    train_inputs, train_labels = images_to_inputs(train[0]), train[1].astype(np.int32)
+    validation_data = (images_to_inputs(validation[0]), validation[1].astype(np.int32))
+    # A summed cost grows with the batch: validate in batches of the same size so the two curves compare.
+    validation_batch_size = spec.batch_size if spec.loss_reduction == "sum" else EVALUATION_BATCH_SIZE
+    batches_per_epoch = spec.steps_per_epoch(len(train_inputs))
+    epochs = spec.epochs_per_member(len(train_inputs))
+    progress = _make_callback_class()(on_progress, should_stop, log_every, spec.steps, batches_per_epoch, step_offset, member)
+    callbacks = [progress]
+    if spec.early_stopping_patience is not None:
+        callbacks.append(keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=spec.early_stopping_patience))
+    if spec.augment:
+        from core.training.augment import augmented_dataset
+
+        dataset = augmented_dataset(train_inputs, train_labels, spec.batch_size, seed=spec.seed)  # repeats forever
+    else:
+        dataset = shuffled_batches(train_inputs, train_labels, spec.batch_size, seed=spec.seed)  # endless
+    # Both datasets shuffle themselves; steps_per_epoch marks the epochs on the endless stream.
+    history = model.fit(dataset, epochs=epochs, steps_per_epoch=batches_per_epoch, shuffle=False,
+                        validation_data=validation_data, validation_batch_size=validation_batch_size,
+                        callbacks=callbacks, verbose=0)
+    return model, {key: [float(v) for v in values] for key, values in history.history.items()}, progress
+
+
+def train(
+    spec: ModelSpec,
+    data: Mnist,
+    on_progress: ProgressCallback | None = None,
+    should_stop: StopCallback | None = None,
+    log_every_steps: int = DEFAULT_LOG_EVERY_STEPS,
+    train_limit: int | None = None,
+) -> TrainingResult:
+    """Train `spec` on the lecture split (55k/5k) and test on the 10,000 test digits.
+
+    `train_limit` keeps only the first N training digits (for quick tests and demos).
+    """
+    from core.lecture.network import average_models, count_parameters
+
+    spec.validate()
+    (train_images, train_labels), validation = data.lecture_split()
+    if train_limit is not None:
+        train_images, train_labels = train_images[:train_limit], train_labels[:train_limit]
+    started = time.perf_counter()
+    members, history, steps_run, epochs_run = [], {}, 0, 0
+    diverged_at_step, cancelled = None, False
+    for index in range(spec.ensemble_members):
+        member_spec = spec.replace(ensemble_members=1, seed=spec.seed + index)
+        if spec.tf1_draw_seed is not None:  # each member starts from its own draw
+            member_spec = member_spec.replace(tf1_draw_seed=spec.tf1_draw_seed + index)
+        model, member_history, state = _fit_one(
+            member_spec, (train_images, train_labels), validation, on_progress, should_stop, log_every_steps,
+            member=index, step_offset=steps_run, name=f"member_{index}" if spec.ensemble_members > 1 else "model",
+        )
+        members.append(model)
+        for key, values in member_history.items():
+            history.setdefault(key, []).extend(values)
+        steps_run += state.step
+        epochs_run += len(member_history.get("loss", []))
+        diverged_at_step = state.diverged_at_step if state.diverged_at_step is None else steps_run - state.step + state.diverged_at_step
+        cancelled = state.cancelled
+        if diverged_at_step is not None or cancelled:
+            break
+    seconds = time.perf_counter() - started
+    member_accuracies = [accuracy_of(m, data.test_images, data.test_labels) for m in members] if len(members) > 1 else []
+    model = average_models(members) if len(members) > 1 else members[0]
+    return TrainingResult(
+        test_accuracy=accuracy_of(model, data.test_images, data.test_labels),
+        train_accuracy=history["accuracy"][-1] if history.get("accuracy") else None,
+        validation_accuracy=history["val_accuracy"][-1] if history.get("val_accuracy") else None,
+        diverged_at_step=diverged_at_step, epochs_run=epochs_run, steps_run=steps_run, seconds=seconds,
+        samples_per_second=steps_run * spec.batch_size / seconds if seconds > 0 else 0.0,
+        parameters=count_parameters(model), member_test_accuracies=member_accuracies,
+        model=model, history=history, cancelled=cancelled,
+    )

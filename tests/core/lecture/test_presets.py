@@ -1,0 +1,43 @@
+"""The lecture presets: every row of docs/LECTURES.md, valid, with its source, published figure and lesson."""
+
+import pytest
+
+from core.lecture.presets import PRESETS, get_preset
+from core.lecture.spec import ModelSpec
+
+
+def test_every_preset_is_valid_and_round_trips_through_json():
+    for preset in PRESETS.values():
+        spec = preset.spec.validate()
+        assert ModelSpec.from_dict(spec.to_dict()) == spec
+
+
+def test_the_lecture_presets_are_all_there_with_their_published_accuracy():
+    expected = {
+        "softmax-gd": 0.91, "softmax-lr-too-high": 0.098, "softmax": 0.9035, "nn": 0.9455, "nn-xavier": 0.9783,
+        "nn-deep": 0.9742, "nn-dropout": 0.9804, "nn-dropout-256": 0.9746, "nn-batchnorm": 0.9737,
+        "nn-bn-dropout": 0.9826, "keras-bn-dropout-earlystop": 0.9742, "keras-l2": 0.9577, "cnn": 0.9883,
+        "cnn-lab": 0.9885, "cnn-deep": 0.9938, "ensemble": 0.9952,
+    }
+    for name, accuracy in expected.items():
+        assert get_preset(name).published_accuracy == accuracy
+    assert get_preset("softmax-lr-too-high").expect_divergence
+
+
+def test_every_preset_says_where_it_comes_from_and_what_it_teaches():
+    for preset in PRESETS.values():
+        assert preset.source and preset.title and preset.lesson and preset.published_note
+        assert 0 < preset.published_accuracy <= 1
+
+
+def test_the_printed_epoch_costs_belong_to_epoch_presets_and_fall():
+    with_costs = {name: preset for name, preset in PRESETS.items() if preset.published_costs}
+    assert set(with_costs) == {"softmax", "nn", "nn-xavier", "nn-deep", "nn-dropout"}
+    for preset in with_costs.values():
+        assert len(preset.published_costs) == preset.spec.epochs
+        assert preset.published_costs[-1] < preset.published_costs[0]
+
+
+def test_an_unknown_preset_names_the_known_ones():
+    with pytest.raises(ValueError, match="known presets: softmax-gd"):
+        get_preset("resnet")

@@ -1,0 +1,54 @@
+"""core.training.batches: inputs in [0, 1], a new batch order every epoch, batched predictions."""
+
+import numpy as np
+import pytest
+
+from core.lecture.spec import ModelSpec
+from core.training.batches import (
+    accuracy_of,
+    images_to_inputs,
+    predict_probabilities,
+    shuffled_batches,
+    steps_per_execution_for,
+)
+
+
+def test_uint8_digits_become_float_inputs_in_the_unit_range(mnist):
+    inputs = images_to_inputs(mnist.test_images[:5])
+    assert inputs.shape == (5, 28, 28, 1) and inputs.dtype == np.float32
+    assert inputs.min() == 0.0 and inputs.max() == 1.0
+
+
+def test_every_epoch_sees_the_digits_in_a_new_order_reproducible_from_the_seed():
+    # Keras' own fit(shuffle=True) replays one permutation every epoch once a global seed is set;
+    # the lectures' next_batch reshuffled each epoch, and so must we.
+    images, labels = np.zeros((50, 28, 28, 1), np.float32), np.arange(50, dtype=np.int32)
+
+    def three_epochs(seed):
+        return [tuple(int(v) for v in batch[1].numpy()) for batch in shuffled_batches(images, labels, 50, seed).take(3)]
+
+    orders = three_epochs(seed=777)
+    assert len(set(orders)) == 3 and all(sorted(order) == list(range(50)) for order in orders)
+    assert three_epochs(seed=777) == orders and three_epochs(seed=778) != orders
+
+
+@pytest.mark.parametrize("spec, log_every, expected", [
+    (ModelSpec(), 10, 10),  # ten batches per call into TensorFlow, a progress event every ten
+    (ModelSpec(epochs=None, steps=1_005), 10, 5),  # must divide the step limit so the run stops exactly there
+    (ModelSpec(epochs=None, steps=1_001), 10, 1),
+    (ModelSpec(), 4, 2),
+])
+def test_steps_per_execution_divides_the_logging_interval_and_the_step_limit(spec, log_every, expected):
+    assert steps_per_execution_for(spec, log_every) == expected
+
+
+def test_batched_predictions_equal_one_call_and_accuracy_counts_the_argmax(small_models_dir, mnist):
+    from core.models.store import load_model
+
+    model = load_model("small-nn-xavier", small_models_dir)
+    inputs = images_to_inputs(mnist.test_images[:2_500])
+    batched = predict_probabilities(model, inputs, batch_size=1_000)
+    np.testing.assert_allclose(batched, np.asarray(model(inputs, training=False)), atol=1e-5)
+    expected = np.mean(np.argmax(batched, axis=1) == mnist.test_labels[:2_500])
+    assert accuracy_of(model, mnist.test_images[:2_500], mnist.test_labels[:2_500]) == pytest.approx(expected)
+    assert predict_probabilities(model, inputs[:0]).shape == (0, 10)

@@ -1,0 +1,66 @@
+"""The home page: lists the trained models, never imports TensorFlow, works in a real browser."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from core.settings import REPO_ROOT  # noqa: E402
+
+SHIPPED = ("softmax", "nn", "nn-xavier", "nn-dropout", "cnn-lab")
+
+
+def test_home_page_lists_the_models_without_importing_tensorflow(small_models_dir):
+    script = (
+        "import sys\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        "at = AppTest.from_file('app.py').run(timeout=30)\n"
+        "assert not at.exception, at.exception\n"
+        "text = ' '.join(str(t.value) for t in at.table)\n"
+        "assert 'small-softmax' in text and 'small-nn-xavier' in text, text\n"
+        "print('tensorflow' in sys.modules)\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+                               env={**os.environ, "PYTHONPATH": str(REPO_ROOT), "MNIST_LAB_MODELS_DIR": str(small_models_dir)})
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert completed.stdout.strip().splitlines()[-1] == "False", "the home page must not import TensorFlow"
+
+
+def test_home_page_with_no_models_says_how_to_get_some(tmp_path):
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["MNIST_LAB_MODELS_DIR"] = str(tmp_path)
+    try:
+        at = AppTest.from_file(str(REPO_ROOT / "app.py")).run(timeout=30)
+    finally:
+        del os.environ["MNIST_LAB_MODELS_DIR"]
+    assert not at.exception
+    assert any("python -m core.train --preset cnn-lab" in info.value for info in at.info)
+
+
+def test_home_page_warns_about_a_broken_card(models_copy):
+    from streamlit.testing.v1 import AppTest
+
+    (models_copy / "broken.json").write_text("{")
+    os.environ["MNIST_LAB_MODELS_DIR"] = str(models_copy)
+    try:
+        at = AppTest.from_file(str(REPO_ROOT / "app.py")).run(timeout=30)
+    finally:
+        del os.environ["MNIST_LAB_MODELS_DIR"]
+    assert any("broken.json" in warning.value for warning in at.warning)
+
+
+@pytest.mark.browser
+def test_home_page_in_a_real_browser_shows_the_shipped_models(browser, start_app, tmp_path):
+    url = start_app()  # the real saved_models/ folder, as a teacher gets it
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(url)
+    page.get_by_text("Trained models").wait_for(timeout=30_000)
+    table = page.locator("[data-testid=stTable]").first
+    table.wait_for(timeout=30_000)
+    text = table.inner_text()
+    for name in SHIPPED:
+        assert name in text.split(), f"{name} missing from the home page"
+    page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
+    page.close()

@@ -1,0 +1,95 @@
+"""The Curves page's parts: pick runs (kept in the URL), draw their progress, curves, results and lessons live."""
+
+from __future__ import annotations
+
+import time
+from typing import Sequence
+
+import streamlit as st
+
+from core import settings
+from core.charts import curves, lessons, progress
+from core.runs import dispatcher
+from core.runs import store as runs
+from core.runs.records import Run
+
+LESSON_STYLES = {lessons.Level.ERROR: st.error, lessons.Level.WARNING: st.warning, lessons.Level.INFO: st.info,
+                 lessons.Level.SUCCESS: st.success}
+
+REFRESH_SECONDS = 0.75  # the live area redraws this often while a selected run is active: with the worker's
+# 0.25 s flushes, a logged cost reaches the screen in about a second (bench/worker_speed.py measures it)
+RUN_PARAM = "run"  # ?run=3&run=5: the selected runs survive a reload and can be shared
+
+
+def run_label(run: Run) -> str:
+    """'#3 nn-xavier (finished)'."""
+    return f"{run.label} ({run.status})"
+
+
+def select_runs(all_runs: Sequence[Run]) -> list[int]:
+    """The run picker; its first value comes from the URL (?run=…), else the newest run, and it writes back to the URL."""
+    by_id = {run.id: run for run in all_runs}
+    if "curves_runs" not in st.session_state:
+        from_url = [int(value) for value in st.query_params.get_all(RUN_PARAM) if value.isdigit()]
+        st.session_state["curves_runs"] = [run_id for run_id in from_url if run_id in by_id] or [all_runs[0].id]
+    selected = st.multiselect("Runs to show (overlaid)", list(by_id), key="curves_runs",
+                              format_func=lambda run_id: by_id[run_id].label,  # stable: the status changes
+                              help="Pick finished and running runs to compare. The page address keeps the choice.")
+    if selected:
+        st.query_params[RUN_PARAM] = [str(run_id) for run_id in selected]
+    elif RUN_PARAM in st.query_params:
+        del st.query_params[RUN_PARAM]
+    return selected
+
+
+def _show_active(run: Run, metrics: list[dict], places: dict[int, int]) -> None:
+    """Progress bar (running) or place in the queue (queued), with a Cancel button."""
+    text_column, button_column = st.columns([5, 1], vertical_alignment="bottom")
+    with text_column:
+        if run.status == "queued":
+            place = places.get(run.id)
+            parallel = settings.max_parallel_runs()
+            st.info(f"{run.label} is waiting: place **{place}** in the queue "
+                    + (f"({parallel} run(s) train at a time)." if parallel else "(the queue is paused: "
+                       "MNIST_LAB_MAX_PARALLEL_RUNS=0)."))
+        else:
+            where = progress.progress(run, metrics, time.time())
+            label = f"**{run.label}** · " + (where.text if where else run.phase)
+            if run.cancel_requested:
+                label += " · cancelling…"
+            st.progress(where.fraction if where else 0.0, text=label)
+    button_column.button("Cancel", key=f"curves_cancel_{run.id}", disabled=run.cancel_requested,
+                         on_click=runs.cancel, args=(run.id,), help="Stop this run; nothing is saved.")
+
+
+def live_area(run_ids: Sequence[int], axis: str, log_cost: bool, statuses: dict[int, str]) -> None:
+    """Progress, curves and results of the selected runs; the page runs it as a fragment while any is active."""
+    dispatcher.reconcile()
+    selected = [run for run in (runs.get_run(run_id) for run_id in run_ids) if run is not None]
+    if any(statuses.get(run.id) != run.status for run in selected):
+        st.rerun(scope="app")  # a run started or ended: redraw the page (and stop refreshing if nothing is active)
+    data = [(run, runs.get_metrics(run.id)) for run in selected]
+    places = runs.queue_positions()
+    for run, metrics in data:
+        if run.is_active:
+            _show_active(run, metrics, places)
+    cost_figure, accuracy_figure = curves.curve_figures(data, axis=axis, log_cost=log_cost)
+    cost_column, accuracy_column = st.columns(2)
+    cost_column.plotly_chart(cost_figure, key="curves_cost", config={"displaylogo": False})
+    accuracy_column.plotly_chart(accuracy_figure, key="curves_accuracy", config={"displaylogo": False})
+    finished = [run for run in selected if not run.is_active]
+    if finished:
+        st.subheader("Results")
+        st.dataframe(
+            [lessons.summary_row(run) for run in finished], hide_index=True, key="curves_results",
+            column_config={
+                "test accuracy": st.column_config.NumberColumn(format="%.4f", help="on the 10,000 MNIST test digits"),
+                "published": st.column_config.NumberColumn(format="%.4f", help="what the lecture printed"),
+                "training accuracy": st.column_config.NumberColumn(
+                    format="%.4f", help="last epoch, averaged over its batches (dropout on)"),
+                "train − test gap": st.column_config.NumberColumn(format="%+.4f", help="above ~0.01: overfitting"),
+            },
+        )
+        for run in finished:
+            for level, text in lessons.lessons(run):
+                LESSON_STYLES[level](text)
