@@ -25,12 +25,13 @@ setup-test: $(VENV)/.installed-test data chromium
 data: $(VENV)/.installed
 	$(PY) -m core.data
 
-# Browser tests need Debian's chromium (Playwright's own browser download does not work offline).
+# Browser tests need Debian's chromium (Playwright's own browser download does not work offline) and a
+# Korean font (without one, Chromium on a bare Debian draws Hangul as boxes).
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && [ -n "$$(fc-list :lang=ko 2>/dev/null)" ]; } || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is missing and cannot be installed here (needs root + apt): browser tests will fail" >&2; exit 1; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null; \
+	  else echo "chromium or a Korean font is missing and cannot be installed here (needs root + apt): browser tests will fail" >&2; exit 1; fi; }
 	@chromium --version
 
 run: setup

@@ -3,13 +3,13 @@
 import streamlit as st
 
 from core import settings
+from core.i18n import N_
 from core.lecture.presets import PRESETS
 from core.models.store import list_cards
-from ui.navigation import sidebar_navigation
+from ui.navigation import setup_page
 from ui.run_service import ensure_run_service
 
-st.set_page_config(page_title="MNIST lab", page_icon=":material/draw:", layout="wide")
-sidebar_navigation()
+setup_page(N_("Home"), ":material/draw:")
 ensure_run_service()  # after a server restart: mark orphaned runs interrupted, start queued ones
 
 st.title("MNIST lab")

@@ -17,6 +17,7 @@ MODELS_DIR_VARIABLE = "MNIST_LAB_MODELS_DIR"
 RUNS_DIR_VARIABLE = "MNIST_LAB_RUNS_DIR"
 MAX_PARALLEL_RUNS_VARIABLE = "MNIST_LAB_MAX_PARALLEL_RUNS"
 WORKER_CRASH_VARIABLE = "MNIST_LAB_WORKER_CRASH_AFTER_STEPS"
+LANGUAGE_VARIABLE = "MNIST_LAB_LANGUAGE"
 
 DEFAULT_DATA_DIR = REPO_ROOT / "data" / "mnist"
 DEFAULT_MODELS_DIR = REPO_ROOT / "saved_models"
@@ -56,6 +57,11 @@ def worker_crash_after_steps() -> int | None:
     """$MNIST_LAB_WORKER_CRASH_AFTER_STEPS: a worker dies hard after this step (for the crash tests); None: never."""
     value = _text(WORKER_CRASH_VARIABLE)
     return int(value) if value.isdigit() else None
+
+
+def default_language() -> str:
+    """$MNIST_LAB_LANGUAGE: the language visitors see first ('ko' or 'en'; checked by core.i18n), default 'ko'."""
+    return _text(LANGUAGE_VARIABLE).lower() or "ko"
 
 
 def quiet_tensorflow() -> None:

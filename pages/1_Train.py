@@ -4,17 +4,17 @@ import streamlit as st
 
 from core.charts.progress import duration
 from core.datasets.mnist import LECTURE_TRAIN_SIZE
+from core.i18n import N_
 from core.lecture import architecture
 from core.models.store import model_exists
 from core.runs import dispatcher, estimates
 from core.runs import store as runs
 from ui.curves_view import run_label
-from ui.navigation import sidebar_navigation
+from ui.navigation import setup_page
 from ui.run_service import ensure_run_service
 from ui.train_form import launch_settings, model_settings
 
-st.set_page_config(page_title="Train · MNIST lab", page_icon=":material/model_training:", layout="wide")
-sidebar_navigation()
+setup_page(N_("Train"), ":material/model_training:")
 ensure_run_service()
 st.title("Train a model")
 

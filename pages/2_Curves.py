@@ -2,14 +2,14 @@
 
 import streamlit as st
 
+from core.i18n import N_
 from core.runs import store as runs
 from core.runs.records import ACTIVE_STATUSES
 from ui.curves_view import REFRESH_SECONDS, live_area, select_runs
-from ui.navigation import sidebar_navigation
+from ui.navigation import setup_page
 from ui.run_service import ensure_run_service
 
-st.set_page_config(page_title="Curves · MNIST lab", page_icon=":material/show_chart:", layout="wide")
-sidebar_navigation()
+setup_page(N_("Curves"), ":material/show_chart:")
 ensure_run_service()
 st.title("Cost curves")
 

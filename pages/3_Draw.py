@@ -4,6 +4,7 @@ import streamlit as st
 
 from core import settings
 from core.drawing.inference import NO_MODELS_MESSAGE
+from core.i18n import N_
 from ui.draw_view import (
     BRUSH_WIDTHS,
     STROKE_WIDTH,
@@ -14,10 +15,9 @@ from ui.draw_view import (
     inference_engine,
     model_input_preview,
 )
-from ui.navigation import sidebar_navigation
+from ui.navigation import setup_page
 
-st.set_page_config(page_title="Draw · MNIST lab", page_icon=":material/draw:", layout="wide")
-sidebar_navigation()
+setup_page(N_("Draw"), ":material/draw:")
 st.title("Draw a digit")
 
 engine = inference_engine(str(settings.models_dir()))
