@@ -64,6 +64,14 @@ def default_language() -> str:
     return _text(LANGUAGE_VARIABLE).lower() or "ko"
 
 
+def system_locale() -> str:
+    """The locale the shell asks for (LC_ALL, then LC_MESSAGES, then LANG; '' if none): a command line's language."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if _text(variable):
+            return _text(variable)
+    return ""
+
+
 def quiet_tensorflow() -> None:
     """Ask TensorFlow's C++ side to log only errors: entry points call this before TensorFlow is imported.
 

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core.charts.progress import duration
 from core.datasets.mnist import LECTURE_TRAIN_SIZE
 from core.i18n import N_
+from core.i18n.formats import duration
 from core.lecture import architecture
 from core.models.store import model_exists
 from core.runs import dispatcher, estimates

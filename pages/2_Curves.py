@@ -2,32 +2,35 @@
 
 import streamlit as st
 
-from core.i18n import N_
+from core.i18n import N_, _
 from core.runs import store as runs
 from core.runs.records import ACTIVE_STATUSES
 from ui.curves_view import REFRESH_SECONDS, live_area, select_runs
-from ui.navigation import setup_page
+from ui.navigation import link_params, setup_page
 from ui.run_service import ensure_run_service
 
 setup_page(N_("Curves"), ":material/show_chart:")
+AXIS_NAMES = {"step": _("step"), "epoch": _("epoch")}
 ensure_run_service()
-st.title("Cost curves")
+st.title(_("Cost curves"))
 
 all_runs = runs.list_runs()
 if not all_runs:
-    st.info("No runs yet. Set up a model on the Train page and press Train; its curves appear here as it learns.")
-    st.page_link("pages/1_Train.py", label="Go to the Train page", icon=":material/model_training:")
+    st.info(_("No runs yet. Set up a model on the Train page and press Train; its curves appear here as it learns."))
+    st.page_link("pages/1_Train.py", label=_("Go to the Train page"), icon=":material/model_training:",
+                 query_params=link_params())
     st.stop()
 
 selected = select_runs(all_runs)
 axis_column, scale_column = st.columns([3, 2])
-axis = axis_column.segmented_control("x axis", ("step", "epoch"), default="step", key="curves_axis",
-                                     help="step: every 10th batch. epoch: the lecture's 'Epoch: 0001 cost = …' points. "
-                                          "✕ marks: the costs the lecture's own file printed (lab 10-1 to 10-5).")
-log_cost = scale_column.toggle("Log scale for the cost", key="curves_log_cost",
-                               help="Compares a cost of 141 (bad initialisation) with one of 0.3 on one chart.")
+axis = axis_column.segmented_control(
+    _("x axis"), ("step", "epoch"), default="step", key="curves_axis", format_func=AXIS_NAMES.get,
+    help=_("step: every 10th batch. epoch: the lecture's 'Epoch: 0001 cost = …' points. "
+           "✕ marks: the costs the lecture's own file printed (lab 10-1 to 10-5)."))
+log_cost = scale_column.toggle(_("Log scale for the cost"), key="curves_log_cost",
+                               help=_("Compares a cost of 141 (bad initialisation) with one of 0.3 on one chart."))
 if not selected:
-    st.info("Pick one or more runs above.")
+    st.info(_("Pick one or more runs above."))
     st.stop()
 
 by_id = {run.id: run for run in all_runs}

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# The tests read the app's English message ids; Korean (the app's default) is tested where a test asks for it.
+os.environ["MNIST_LAB_LANGUAGE"] = "en"
 
 from core.settings import REPO_ROOT  # noqa: E402
 from harness import browser as browser_support  # noqa: E402

@@ -9,9 +9,12 @@ import streamlit as st
 
 from core import settings
 from core.charts import curves, lessons, progress
+from core.i18n import _, ngettext
+from core.i18n.formats import percent
 from core.runs import dispatcher
 from core.runs import store as runs
 from core.runs.records import Run
+from ui.navigation import is_presenting
 
 LESSON_STYLES = {lessons.Level.ERROR: st.error, lessons.Level.WARNING: st.warning, lessons.Level.INFO: st.info,
                  lessons.Level.SUCCESS: st.success}
@@ -22,8 +25,8 @@ RUN_PARAM = "run"  # ?run=3&run=5: the selected runs survive a reload and can be
 
 
 def run_label(run: Run) -> str:
-    """'#3 nn-xavier (finished)'."""
-    return f"{run.label} ({run.status})"
+    """'#3 nn-xavier (finished)', the status in the visitor's language."""
+    return f"{run.label} ({lessons.status_text(run.status)})"
 
 
 def select_runs(all_runs: Sequence[Run]) -> list[int]:
@@ -32,9 +35,9 @@ def select_runs(all_runs: Sequence[Run]) -> list[int]:
     if "curves_runs" not in st.session_state:
         from_url = [int(value) for value in st.query_params.get_all(RUN_PARAM) if value.isdigit()]
         st.session_state["curves_runs"] = [run_id for run_id in from_url if run_id in by_id] or [all_runs[0].id]
-    selected = st.multiselect("Runs to show (overlaid)", list(by_id), key="curves_runs",
+    selected = st.multiselect(_("Runs to show (overlaid)"), list(by_id), key="curves_runs",
                               format_func=lambda run_id: by_id[run_id].label,  # stable: the status changes
-                              help="Pick finished and running runs to compare. The page address keeps the choice.")
+                              help=_("Pick finished and running runs to compare. The page address keeps the choice."))
     if selected:
         st.query_params[RUN_PARAM] = [str(run_id) for run_id in selected]
     elif RUN_PARAM in st.query_params:
@@ -49,17 +52,31 @@ def _show_active(run: Run, metrics: list[dict], places: dict[int, int]) -> None:
         if run.status == "queued":
             place = places.get(run.id)
             parallel = settings.max_parallel_runs()
-            st.info(f"{run.label} is waiting: place **{place}** in the queue "
-                    + (f"({parallel} run(s) train at a time)." if parallel else "(the queue is paused: "
-                       "MNIST_LAB_MAX_PARALLEL_RUNS=0)."))
+            waiting = _("{run} is waiting: place **{place}** in the queue").format(run=run.label, place=place)
+            st.info(waiting + " " + (ngettext("({count} run trains at a time).", "({count} runs train at a time).",
+                                              parallel).format(count=parallel) if parallel else
+                                     _("(the queue is paused by the teacher's settings).")))
         else:
             where = progress.progress(run, metrics, time.time())
-            label = f"**{run.label}** · " + (where.text if where else run.phase)
+            label = f"**{run.label}** · " + (where.text if where else progress.phase_text(run.phase))
             if run.cancel_requested:
-                label += " · cancelling…"
+                label += " · " + _("cancelling…")
             st.progress(where.fraction if where else 0.0, text=label)
-    button_column.button("Cancel", key=f"curves_cancel_{run.id}", disabled=run.cancel_requested,
-                         on_click=runs.cancel, args=(run.id,), help="Stop this run; nothing is saved.")
+    button_column.button(_("Cancel"), key=f"curves_cancel_{run.id}", disabled=run.cancel_requested,
+                         on_click=runs.cancel, args=(run.id,), help=_("Stop this run; nothing is saved."))
+
+
+def _shown(row: dict) -> dict[str, str]:
+    """A results row as text: accuracies in per cent, a dash where there is no value."""
+    shown = {}
+    for key, value in row.items():
+        if value is None:
+            shown[key] = "–"
+        elif isinstance(value, float):
+            shown[key] = f"{value * 100:+.2f}" if key == _("train − test gap") else percent(value, 2)
+        else:
+            shown[key] = str(value)
+    return shown
 
 
 def live_area(run_ids: Sequence[int], axis: str, log_cost: bool, statuses: dict[int, str]) -> None:
@@ -74,22 +91,15 @@ def live_area(run_ids: Sequence[int], axis: str, log_cost: bool, statuses: dict[
         if run.is_active:
             _show_active(run, metrics, places)
     cost_figure, accuracy_figure = curves.curve_figures(data, axis=axis, log_cost=log_cost)
-    cost_column, accuracy_column = st.columns(2)
+    # Side by side on a wide screen; one above the other in presentation mode, so each is readable from the back.
+    cost_column, accuracy_column = (st.container(), st.container()) if is_presenting() else st.columns(2)
     cost_column.plotly_chart(cost_figure, key="curves_cost", config={"displaylogo": False})
     accuracy_column.plotly_chart(accuracy_figure, key="curves_accuracy", config={"displaylogo": False})
+    st.caption(_(curves.LEGEND_NOTE))
     finished = [run for run in selected if not run.is_active]
     if finished:
-        st.subheader("Results")
-        st.dataframe(
-            [lessons.summary_row(run) for run in finished], hide_index=True, key="curves_results",
-            column_config={
-                "test accuracy": st.column_config.NumberColumn(format="%.4f", help="on the 10,000 MNIST test digits"),
-                "published": st.column_config.NumberColumn(format="%.4f", help="what the lecture printed"),
-                "training accuracy": st.column_config.NumberColumn(
-                    format="%.4f", help="last epoch, averaged over its batches (dropout on)"),
-                "train − test gap": st.column_config.NumberColumn(format="%+.4f", help="above ~0.01: overfitting"),
-            },
-        )
+        st.subheader(_("Results"))
+        st.table([_shown(lessons.summary_row(run)) for run in finished])  # HTML: wraps on a phone, no "None"
         for run in finished:
             for level, text in lessons.lessons(run):
                 LESSON_STYLES[level](text)

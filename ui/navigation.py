@@ -69,6 +69,12 @@ def _switch_language() -> None:
         st.session_state[LANGUAGE_KEY] = chosen
 
 
+def link_params(**extra: str) -> dict[str, str]:
+    """Query parameters for a link to another page: this visitor's language and presentation mode, plus `extra`."""
+    presenting = {PRESENT_KEY: "1"} if is_presenting() else {}
+    return {LANGUAGE_KEY: st.session_state.get(LANGUAGE_KEY, default_language()), **presenting, **extra}
+
+
 def setup_page(title: str, icon: str) -> None:
     """The first call of every page: language, page settings, sidebar (pages, language, presentation mode)."""
     language = _choose_language()
@@ -78,10 +84,9 @@ def setup_page(title: str, icon: str) -> None:
                        initial_sidebar_state="collapsed" if presenting else "auto")
     if presenting:
         st.html(PRESENTATION_CSS)
-    links = {LANGUAGE_KEY: language, **({PRESENT_KEY: "1"} if presenting else {})}
     with st.sidebar:
         for path, label, page_icon in PAGES:
-            st.page_link(path, label=_(label), icon=page_icon, query_params=links)
+            st.page_link(path, label=_(label), icon=page_icon, query_params=link_params())
         st.divider()
         st.session_state["nav_language"] = language if language in LANGUAGES else None
         st.segmented_control(_("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key="nav_language",

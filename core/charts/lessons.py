@@ -1,6 +1,8 @@
 """What a finished run teaches, in words: the results-table row and the lessons (divergence, overfitting, …).
 
-Each lesson comes with a `Level` (plain data); the page decides how a level looks.
+Each lesson comes with a `Level` (plain data); the page decides how a level looks. The words
+are the class notes' own (과적합 overfitting, 드롭아웃 dropout, 학습률 learning rate), in the
+language in use.
 """
 
 from __future__ import annotations
@@ -8,11 +10,15 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from core.charts.progress import clock
+from core.i18n import N_, _
+from core.i18n.formats import clock, number, percent
 from core.runs.records import Run, RunResult
 
 OVERFITTING_GAP = 0.02  # train − test accuracy above this is overfitting (lab-10-4's deep net, seed 003 without L2)
 ONE_CLASS_ACCURACY = 0.098  # a model predicting one digit: ~980 of the 10,000 test digits
+STATUS_NAMES = {"queued": N_("queued"), "running": N_("running"), "finished": N_("finished"),
+                "diverged": N_("diverged"), "cancelled": N_("cancelled"), "failed": N_("failed"),
+                "interrupted": N_("interrupted")}
 
 
 class Level(enum.Enum):
@@ -27,17 +33,24 @@ class Level(enum.Enum):
 Lesson = tuple[Level, str]  # (level, markdown)
 
 
+def status_text(status: str) -> str:
+    """A run's status in the language in use."""
+    return _(STATUS_NAMES[status]) if status in STATUS_NAMES else status
+
+
 def summary_row(run: Run) -> dict[str, Any]:
-    """One row of the results table."""
+    """One row of the results table, its headings in the language in use (no value: None, shown as blank)."""
     result = run.result
     test, train = (result.test_accuracy, result.train_accuracy) if result else (None, None)
     seconds = result.seconds if result else None
+    gap = train - test if run.status == "finished" and train is not None and test is not None else None
+    digits = _("{count} (quick)").format(count=number(run.train_limit)) if run.train_limit else number(55_000)
     return {
-        "run": run.label, "model": run.spec.describe(), "status": run.status, "test accuracy": test,
-        "published": result.published_accuracy if result else None, "training accuracy": train,
-        "train − test gap": train - test if run.status == "finished" and train is not None and test is not None else None,
-        "epochs": result.epochs_run if result else None, "training time": clock(seconds) if seconds is not None else None,
-        "digits": f"{run.train_limit:,} (quick)" if run.train_limit else "55,000",
+        _("run"): run.label, _("model"): run.spec.describe(), _("status"): status_text(run.status),
+        _("test accuracy"): test, _("published"): result.published_accuracy if result else None,
+        _("training accuracy"): train, _("train − test gap"): gap,
+        _("epochs"): result.epochs_run if result else None,
+        _("training time"): clock(seconds) if seconds is not None else None, _("digits"): digits,
     }
 
 
@@ -47,14 +60,15 @@ def lessons(run: Run) -> list[Lesson]:
     if run.status == "diverged":
         return [_divergence_lesson(run, label)]
     if run.status == "failed":
-        return [(Level.ERROR, f"{label} **failed:** {run.error or 'no reason recorded'}. Nothing was saved; other runs "
-                              "are not affected.")]
+        return [(Level.ERROR, _("{run} **failed:** {reason}. Nothing was saved; other runs are not affected.").format(
+            run=label, reason=run.error or _("no reason recorded")))]
     if run.status == "interrupted":
-        return [(Level.WARNING, f"{label} was **interrupted**: {run.error or 'its worker process was gone'}. "
-                                "Train it again.")]
+        return [(Level.WARNING, _("{run} was **interrupted**: {reason}. Train it again.").format(
+            run=label, reason=run.error or _("its worker process was gone")))]
     if run.status == "cancelled":
         steps = run.result.steps_run if run.result else 0
-        return [(Level.INFO, f"{label} was **cancelled** after {steps:,} steps. Nothing was saved.")]
+        return [(Level.INFO, _("{run} was **cancelled** after {steps} steps. Nothing was saved.").format(
+            run=label, steps=number(steps)))]
     if run.status != "finished" or run.result is None:
         return []
     return [_result_lesson(run, run.result, label), *_overfitting_lessons(run, run.result, label)]
@@ -62,26 +76,32 @@ def lessons(run: Run) -> list[Lesson]:
 
 def _divergence_lesson(run: Run, label: str) -> Lesson:
     step = run.result.diverged_at_step if run.result else None
-    where = f" at step {step:,}" if step else ""
-    summed = " The summed cost makes every step 100× (the batch size) larger than a mean cost would." \
-        if run.spec.loss_reduction == "sum" else ""
     score = run.result.test_accuracy if run.result else None
-    scored = f" (this one: {score:.2%})" if score is not None else ""
-    return (Level.ERROR, f"{label} **diverged{where}: the cost became NaN.** The learning rate "
-                         f"({run.spec.learning_rate:g}) is too large: each step overshoots, the weights blow up, the "
-                         f"softmax outputs exact 0s and log(0) is −∞.{summed} The broken model predicts one digit for "
-                         f"everything, so it scores about {ONE_CLASS_ACCURACY:.1%}{scored}: the share of one digit among "
-                         f"the 10,000 test digits. Lower the learning rate and train again. Nothing was saved.")
+    text = (_("{run} **diverged at step {step}: the cost became NaN.**").format(run=label, step=number(step)) if step
+            else _("{run} **diverged: the cost became NaN.**").format(run=label))
+    text += " " + _("The learning rate ({rate}) is too large: each step overshoots, the weights blow up, the softmax "
+                    "outputs exact 0s and log(0) is −∞.").format(rate=f"{run.spec.learning_rate:g}")
+    if run.spec.loss_reduction == "sum":
+        text += " " + _("The summed cost makes every step 100× (the batch size) larger than a mean cost would.")
+    text += " " + _("The broken model predicts one digit for everything, so it scores about {share}").format(
+        share=percent(ONE_CLASS_ACCURACY))
+    if score is not None:
+        text += " " + _("(this one: {score})").format(score=percent(score, 2))
+    text += _(": the share of one digit among the 10,000 test digits. Lower the learning rate and train again. "
+              "Nothing was saved.")
+    return (Level.ERROR, text)
 
 
 def _result_lesson(run: Run, result: RunResult, label: str) -> Lesson:
     test, published = result.test_accuracy, result.published_accuracy
-    text = f"{label}: test accuracy **{test:.2%}**"
+    text = _("{run}: test accuracy **{test}**").format(run=label, test=percent(test, 2))
     if published is not None:
-        text += f", the lecture printed **{published:.2%}** ({(test - published) * 100:+.2f} points)"
+        text += _(", the lecture printed **{published}** ({difference} points)").format(
+            published=percent(published, 2), difference=f"{(test - published) * 100:+.2f}")
     if run.train_limit:
-        text += f" — a quick run on {run.train_limit:,} digits, so expect less than the lecture"
-    return (Level.SUCCESS, text + f". Saved as `{result.saved_model}` for the Draw page.")
+        text += _(" — a quick run on {count} digits, so expect less than the lecture").format(
+            count=number(run.train_limit))
+    return (Level.SUCCESS, text + _(". Saved as `{name}` for the Draw page.").format(name=result.saved_model))
 
 
 def _overfitting_lessons(run: Run, result: RunResult, label: str) -> list[Lesson]:
@@ -89,12 +109,17 @@ def _overfitting_lessons(run: Run, result: RunResult, label: str) -> list[Lesson
     if train is None or test is None:
         return []
     gap = train - test
+    values = dict(run=label, train=percent(train, 2), test=percent(test, 2), gap=percent(gap, 2))
     if gap > OVERFITTING_GAP:
-        return [(Level.WARNING, f"{label}: training accuracy {train:.2%} vs test {test:.2%}: a gap of "
-                                f"{gap:.2%}. **Overfitting** — the model does better on digits it has seen. "
-                                "Dropout (keep_prob < 1), L2 or early stopping close the gap.")]
+        return [(Level.WARNING, _("{run}: training accuracy {train} vs test {test}: a gap of {gap}. **Overfitting** — "
+                                  "the model does better on digits it has seen. Dropout (keep_prob < 1), L2 or early "
+                                  "stopping close the gap.").format(**values))]
     if gap < -OVERFITTING_GAP / 4:
-        return [(Level.INFO, f"{label}: training accuracy ({train:.2%}) is below test ({test:.2%}): training "
-                             "accuracy is averaged over the epoch while the model was still learning"
-                             + (", with dropout on" if run.spec.keep_prob < 1 else "") + "; the test uses the final weights.")]
-    return [(Level.INFO, f"{label}: training {train:.2%} and test {test:.2%} are close: little or no overfitting.")]
+        why = (_("{run}: training accuracy ({train}) is below test ({test}): training accuracy is averaged over the "
+                 "epoch while the model was still learning, with dropout on; the test uses the final weights.")
+               if run.spec.keep_prob < 1 else
+               _("{run}: training accuracy ({train}) is below test ({test}): training accuracy is averaged over the "
+                 "epoch while the model was still learning; the test uses the final weights."))
+        return [(Level.INFO, why.format(**values))]
+    return [(Level.INFO, _("{run}: training {train} and test {test} are close: little or no overfitting.").format(
+        **values))]

@@ -10,6 +10,8 @@ import dataclasses
 import math
 from typing import Any, Sequence
 
+from core.i18n import N_, _
+from core.i18n.formats import clock, number
 from core.runs.records import Run
 
 
@@ -23,20 +25,6 @@ class Progress:
     eta: float | None
 
 
-def clock(seconds: float) -> str:
-    """'1:05' or '1:02:03'."""
-    seconds = max(0, int(round(seconds)))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
-
-
-def duration(seconds: float) -> str:
-    """'0.4 s', '12 s' or a clock ('3:05') for longer spans."""
-    if seconds < 10:
-        return f"{seconds:.1f} s"
-    return f"{seconds:.0f} s" if seconds < 60 else clock(seconds)
-
-
 def progress(run: Run, metrics: Sequence[dict[str, Any]], now: float) -> Progress | None:
     """Progress of a running run from its logged steps; None unless it is running."""
     if run.status != "running" or run.started_at is None:
@@ -44,7 +32,8 @@ def progress(run: Run, metrics: Sequence[dict[str, Any]], now: float) -> Progres
     elapsed = now - run.started_at
     steps = [m for m in metrics if m["kind"] == "step"]
     if not steps:
-        return Progress(0.0, f"{run.phase or 'starting'} · {clock(elapsed)} elapsed", elapsed, None)
+        return Progress(0.0, _("{phase} · {elapsed} elapsed").format(phase=phase_text(run.phase or "starting"),
+                                                                     elapsed=clock(elapsed)), elapsed, None)
     last, total = steps[-1], run.total_steps
     fraction = min(1.0, last["step"] / total)
     first = steps[0]
@@ -54,12 +43,26 @@ def progress(run: Run, metrics: Sequence[dict[str, Any]], now: float) -> Progres
         rate = last["step"] / last["seconds"] if last["seconds"] else 0.0
     eta = (total - last["step"]) / rate if rate > 0 else None
     members = run.spec.ensemble_members
-    text = (f"member {last.get('member', 0) + 1} of {members} · " if members > 1 else "") + (
-        f"epoch {last['epoch']} of {run.total_epochs} · step {last['step']:,} of {total:,} · "
-        f"{clock(elapsed)} elapsed" + (f" · about {clock(eta)} left" if eta is not None else ""))
+    parts = [_("member {member} of {members}").format(member=last.get("member", 0) + 1, members=members)] \
+        if members > 1 else []
+    parts.append(_("epoch {epoch} of {epochs}").format(epoch=last["epoch"], epochs=run.total_epochs))
+    parts.append(_("step {step} of {steps}").format(step=number(last["step"]), steps=number(total)))
+    parts.append(_("{elapsed} elapsed").format(elapsed=clock(elapsed)))
+    if eta is not None:
+        parts.append(_("about {left} left").format(left=clock(eta)))
     if run.phase and run.phase != "training":
-        text += f" · {run.phase}"
-    return Progress(fraction, text, elapsed, eta)
+        parts.append(phase_text(run.phase))
+    return Progress(fraction, " · ".join(parts), elapsed, eta)
+
+
+# What a worker says it is doing (core.runs): English ids in the store, shown in the visitor's language.
+PHASES = (N_("starting"), N_("loading MNIST"), N_("importing TensorFlow and building the model"), N_("training"),
+          N_("testing on the 10,000 test digits"), N_("saving the model"))
+
+
+def phase_text(phase: str) -> str:
+    """A worker's phase in the language in use (an unknown phase as it is)."""
+    return _(phase) if phase in PHASES else phase
 
 
 def divergence_step(run: Run, metrics: Sequence[dict[str, Any]]) -> int | None:

@@ -82,6 +82,13 @@ def default_language() -> str:
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def command_line_language(choice: str | None) -> str:
+    """A command line's language: `--lang` if given, else the shell's locale (ko_KR… → Korean), else English."""
+    if choice in LANGUAGES:
+        return choice
+    return "ko" if settings.system_locale().lower().startswith("ko") else SOURCE_LANGUAGE
+
+
 def use_language_source(source: Callable[[], str | None] | None) -> None:
     """Register where the language in use comes from (the UI: the visitor's session); None forgets it."""
     global _source

@@ -1,13 +1,15 @@
 """The lecture models as one-click presets, each with its source and published accuracy.
 
 Every row of docs/LECTURES.md is here. `published_accuracy` is the test accuracy the course
-printed; the app shows it beside what the app itself achieved.
+printed; the app shows it beside what the app itself achieved. Titles, sources, notes and
+lessons are English message ids (marked with N_): translate them where they are shown, `_(preset.lesson)`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
+from core.i18n import N_
 from core.lecture.spec import ModelSpec
 
 
@@ -42,146 +44,146 @@ PRESETS: dict[str, Preset] = {
     preset.name: preset
     for preset in [
         Preset(
-            "softmax-gd", "Softmax, gradient descent (summed cost)", "seed 001 homework 1",
+            "softmax-gd", N_("Softmax, gradient descent (summed cost)"), N_("seed 001 homework 1"),
             _SOFTMAX_SEED, 0.91,
-            "0.91 after 1,000 steps; 0.9233 after 6,000; 0.9243 after 10,000",
-            "A linear classifier: W and b start at zero and plain gradient descent still reaches ~91%.",
+            N_("0.91 after 1,000 steps; 0.9233 after 6,000; 0.9243 after 10,000"),
+            N_("A linear classifier: W and b start at zero and plain gradient descent still reaches ~91%."),
         ),
         Preset(
-            "softmax-lr-too-high", "Softmax, learning rate too high", "seed 001 homework 1-2",
+            "softmax-lr-too-high", N_("Softmax, learning rate too high"), N_("seed 001 homework 1-2"),
             _SOFTMAX_SEED.replace(learning_rate=0.03), 0.098,
-            "0.098: the cost becomes NaN; a model that predicts one class scores 980/10,000",
-            "The summed cost multiplies the step by the batch size: lr 0.03 overshoots, the cost "
-            "explodes to NaN and the model predicts one digit for everything.",
+            N_("0.098: the cost becomes NaN; a model that predicts one class scores 980/10,000"),
+            N_("The summed cost multiplies the step by the batch size: lr 0.03 overshoots, the cost "
+            "explodes to NaN and the model predicts one digit for everything."),
             expect_divergence=True,
         ),
         Preset(
-            "softmax", "Softmax, Adam", "lab-10-1",
+            "softmax", N_("Softmax, Adam"), "lab-10-1",
             ModelSpec(**_LAB10_NORMAL), 0.9035,
-            "0.9035 after 15 epochs (0.9194 after 50)",
-            "The baseline every later model is compared with.",
+            N_("0.9035 after 15 epochs (0.9194 after 50)"),
+            N_("The baseline every later model is compared with."),
             published_costs=(
                 5.88885, 1.86062, 1.15904, 0.892341, 0.751155, 0.662485, 0.601544, 0.556526, 0.521187, 0.493068,
                 0.469686, 0.449967, 0.433519, 0.419000, 0.406491
             ),
         ),
         Preset(
-            "nn", "3-layer ReLU net, random-normal init", "lab-10-2",
+            "nn", N_("3-layer ReLU net, random-normal init"), "lab-10-2",
             ModelSpec(hidden_units=(256, 256), **_LAB10_NORMAL), 0.9455,
-            "0.9455 (epoch-1 cost ≈ 141)",
-            "Two hidden ReLU layers beat softmax, but weights drawn from N(0, 1) start with a huge cost.",
+            N_("0.9455 (epoch-1 cost ≈ 141)"),
+            N_("Two hidden ReLU layers beat softmax, but weights drawn from N(0, 1) start with a huge cost."),
             published_costs=(
                 141.208, 38.7884, 23.9775, 16.3151, 11.7026, 8.57314, 6.37100, 4.53718, 3.21690, 2.32971, 1.71555,
                 1.18986, 0.820965, 0.624131, 0.454634
             ),
         ),
         Preset(
-            "nn-xavier", "3-layer ReLU net, Xavier init", "lab-10-3",
+            "nn-xavier", N_("3-layer ReLU net, Xavier init"), "lab-10-3",
             ModelSpec(hidden_units=(256, 256), **_LAB10_XAVIER), 0.9783,
-            "0.9783 (epoch-1 cost ≈ 0.30)",
-            "Same net, Xavier initialisation: the first cost drops from ~141 to ~0.3 and accuracy jumps.",
+            N_("0.9783 (epoch-1 cost ≈ 0.30)"),
+            N_("Same net, Xavier initialisation: the first cost drops from ~141 to ~0.3 and accuracy jumps."),
             published_costs=(
                 0.301499, 0.107253, 0.0648889, 0.0444630, 0.0299516, 0.0206634, 0.0158530, 0.0117644, 0.00859826,
                 0.00738312, 0.00683914, 0.00467296, 0.00397944, 0.00271426, 0.00470766
             ),
         ),
         Preset(
-            "nn-deep", "5-layer ReLU net (4×512), Xavier", "lab-10-4",
+            "nn-deep", N_("5-layer ReLU net (4×512), Xavier"), "lab-10-4",
             ModelSpec(hidden_units=_FOUR_BY_512, **_LAB10_XAVIER), 0.9742,
-            "0.9742 (deeper but worse: overfits)",
-            "Deeper is not automatically better: this net memorises the training set.",
+            N_("0.9742 (deeper but worse: overfits)"),
+            N_("Deeper is not automatically better: this net memorises the training set."),
             published_costs=(
                 0.266062, 0.0807966, 0.0490758, 0.0347723, 0.0247805, 0.0170728, 0.0140314, 0.0137634, 0.00916405,
                 0.00829139, 0.00731974, 0.00643402, 0.00568438, 0.00478121, 0.00434231
             ),
         ),
         Preset(
-            "nn-dropout", "5-layer ReLU net with dropout", "lab-10-5",
+            "nn-dropout", N_("5-layer ReLU net with dropout"), "lab-10-5",
             ModelSpec(hidden_units=_FOUR_BY_512, keep_prob=0.7, **_LAB10_XAVIER), 0.9804,
-            "0.9804 (keep_prob 0.7 in training, 1.0 at test)",
-            "Dropout (keep_prob 0.7 in training, every unit at test) cures the deep net's overfitting.",
+            N_("0.9804 (keep_prob 0.7 in training, 1.0 at test)"),
+            N_("Dropout (keep_prob 0.7 in training, every unit at test) cures the deep net's overfitting."),
             published_costs=(
                 0.447323, 0.157286, 0.121885, 0.0981287, 0.0829018, 0.0753376, 0.0697525, 0.0608844, 0.0552764,
                 0.0546313, 0.0496752, 0.0491253, 0.0472319, 0.0412901, 0.0436211
             ),
         ),
         Preset(
-            "nn-dropout-256", "3-layer net, no bias, dropout 0.8", "seed 000",
+            "nn-dropout-256", N_("3-layer net, no bias, dropout 0.8"), N_("seed 000"),
             ModelSpec(hidden_units=(256, 256), use_bias=False, weight_init="random_normal", weight_stddev=0.01,
                       keep_prob=0.8),
             0.9746,
-            "0.9746 (the seed evaluated with keep_prob 0.8 by mistake; the app always tests with 1.0)",
-            "Evaluation must use every unit: testing with dropout on lowers the score.",
+            N_("0.9746 (the seed evaluated with keep_prob 0.8 by mistake; the app always tests with 1.0)"),
+            N_("Evaluation must use every unit: testing with dropout on lowers the score."),
         ),
         Preset(
-            "nn-batchnorm", "Small net with batch norm", "lab-10-6",
+            "nn-batchnorm", N_("Small net with batch norm"), "lab-10-6",
             ModelSpec(hidden_units=(32, 32), batch_norm=True, learning_rate=0.01, batch_size=32, epochs=10),
             0.9737,
-            "0.9737 (0.9513 without batch norm)",
-            "Batch norm lets a tiny 32-32 net train fast at a high learning rate.",
+            N_("0.9737 (0.9513 without batch norm)"),
+            N_("Batch norm lets a tiny 32-32 net train fast at a high learning rate."),
         ),
         Preset(
-            "nn-bn-dropout", "4×512 net, batch norm + dropout", "lab-10-7",
+            "nn-bn-dropout", N_("4×512 net, batch norm + dropout"), "lab-10-7",
             ModelSpec(hidden_units=_FOUR_BY_512, batch_norm=True, keep_prob=0.7, learning_rate=0.01, weight_init="xavier"),
             0.9826,
-            "0.9826",
-            "Batch norm and dropout together: the best fully connected model of lab 10.",
+            N_("0.9826"),
+            N_("Batch norm and dropout together: the best fully connected model of lab 10."),
         ),
         Preset(
-            "keras-bn-dropout-earlystop", "Keras 50-50, batch norm, dropout 0.1, early stopping", "seed 003",
+            "keras-bn-dropout-earlystop", N_("Keras 50-50, batch norm, dropout 0.1, early stopping"), N_("seed 003"),
             ModelSpec(hidden_units=(50, 50), batch_norm=True, batch_norm_before_activation=False, keep_prob=0.9,
                       epochs=30, early_stopping_patience=4),
             0.9742,
-            "train 0.9766 / test 0.9742 (dropout 0.1); 0.9729 / 0.9738 (dropout 0.2)",
-            "Early stopping halts when validation accuracy stops improving (patience 4).",
+            N_("train 0.9766 / test 0.9742 (dropout 0.1); 0.9729 / 0.9738 (dropout 0.2)"),
+            N_("Early stopping halts when validation accuracy stops improving (patience 4)."),
         ),
         Preset(
-            "keras-l2", "Keras 50-50 with L2", "seed 003",
+            "keras-l2", N_("Keras 50-50 with L2"), N_("seed 003"),
             ModelSpec(hidden_units=(50, 50), l2=0.01, epochs=30), 0.9577,
-            "train 0.9666 / test 0.9577 (without L2: train 0.9954 / test 0.9727)",
-            "L2 (Keras default 0.01) closes the train/test gap, here at the cost of accuracy.",
+            N_("train 0.9666 / test 0.9577 (without L2: train 0.9954 / test 0.9727)"),
+            N_("L2 (Keras default 0.01) closes the train/test gap, here at the cost of accuracy."),
         ),
         Preset(
-            "cnn", "CNN 5×5 (TensorFlow tutorial)", "seed 001 homework 3",
+            "cnn", N_("CNN 5×5 (TensorFlow tutorial)"), N_("seed 001 homework 3"),
             ModelSpec(conv_filters=(32, 64), conv_kernel_size=5, hidden_units=(1024,), keep_prob=0.5,
                       weight_init="truncated_normal", weight_stddev=0.1, bias_init="constant", bias_value=0.1,
                       learning_rate=1e-4, batch_size=50, epochs=None, steps=5000),
             0.9883,
-            "0.9883 after 5,000 steps of 50",
-            "Convolutions see strokes and shapes: two conv layers beat every fully connected net.",
+            N_("0.9883 after 5,000 steps of 50"),
+            N_("Convolutions see strokes and shapes: two conv layers beat every fully connected net."),
         ),
         Preset(
-            "cnn-lab", "CNN 3×3, two conv layers", "lab-11-1",
+            "cnn-lab", N_("CNN 3×3, two conv layers"), "lab-11-1",
             ModelSpec(conv_filters=(32, 64), **_LAB11_CONV), 0.9885,
-            "0.9885",
-            "The lab's first CNN: 3×3 filters, max-pooling, one fully connected layer.",
+            N_("0.9885"),
+            N_("The lab's first CNN: 3×3 filters, max-pooling, one fully connected layer."),
         ),
         Preset(
-            "cnn-deep", "Deep CNN 32-64-128 with dropout", "lab-11-2",
+            "cnn-deep", N_("Deep CNN 32-64-128 with dropout"), "lab-11-2",
             ModelSpec(conv_filters=(32, 64, 128), hidden_units=(625,), keep_prob=0.7, conv_keep_prob=0.7, **_LAB11_CONV),
             0.9938,
-            "0.9938",
-            "Three conv blocks and dropout after every layer.",
+            N_("0.9938"),
+            N_("Three conv blocks and dropout after every layer."),
         ),
         Preset(
-            "ensemble", "Ensemble of deep CNNs", "lab-11-5",
+            "ensemble", N_("Ensemble of deep CNNs"), "lab-11-5",
             ModelSpec(conv_filters=(32, 64, 128), hidden_units=(625,), keep_prob=0.5, conv_keep_prob=0.7,
                       epochs=20, ensemble_members=2, **_LAB11_CONV),
             0.9952,
-            "members 0.9933–0.9949, ensemble 0.9952",
-            "Averaging several independently trained CNNs beats each one of them.",
+            N_("members 0.9933–0.9949, ensemble 0.9952"),
+            N_("Averaging several independently trained CNNs beats each one of them."),
         ),
         Preset(
-            "cnn-drawn", "CNN trained for drawn digits (augmented)", "this app",
+            "cnn-drawn", N_("CNN trained for drawn digits (augmented)"), N_("this app"),
             # No batch norm: as accurate here, twice as fast on 2 CPU cores, and no moving statistics that
             # lag behind early in training (with BN, inference-mode accuracy trailed training mode badly).
             ModelSpec(conv_filters=(32, 64, 128), hidden_units=(256,), keep_prob=0.7, conv_keep_prob=0.8,
                       epochs=12, augment=True),
             0.9938,
-            "no published figure; compared with lab-11-2's 0.9938",
-            "MNIST digits are neat; visitors' digits are not. Random slants, rotations, squeezes and stroke "
+            N_("no published figure; compared with lab-11-2's 0.9938"),
+            N_("MNIST digits are neat; visitors' digits are not. Random slants, rotations, squeezes and stroke "
             "widths in training (then MNIST's own size and centre normalisation, exactly as a drawing gets "
-            "it) make the model recognise real drawings.",
+            "it) make the model recognise real drawings."),
         ),
     ]
 }

@@ -18,6 +18,7 @@ import math
 from typing import Any
 
 from core.datasets.mnist import LECTURE_TRAIN_SIZE
+from core.i18n import N_, _
 
 NUM_CLASSES = 10
 IMAGE_SIZE = 28
@@ -98,46 +99,54 @@ class ModelSpec:
         _check_choice("optimizer", self.optimizer, OPTIMIZERS)
         _check_choice("loss_reduction", self.loss_reduction, LOSS_REDUCTIONS)
         if len(self.hidden_units) > MAX_HIDDEN_LAYERS:
-            raise SpecError("hidden_units", f"hidden_units: at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(self.hidden_units)}")
+            raise SpecError("hidden_units", _("hidden_units: at most {limit} hidden layers, got {count}").format(
+                limit=MAX_HIDDEN_LAYERS, count=len(self.hidden_units)))
         for units in self.hidden_units:
-            _check_int_range("hidden layer width", units, 1, MAX_UNITS, field="hidden_units")
+            _check_int_range(N_("hidden layer width"), units, 1, MAX_UNITS, field="hidden_units")
         if len(self.conv_filters) > MAX_CONV_BLOCKS:
-            raise SpecError(
-                "conv_filters", f"conv_filters: at most {MAX_CONV_BLOCKS} conv blocks (each halves the 28×28 image), "
-                f"got {len(self.conv_filters)}"
-            )
+            raise SpecError("conv_filters", _("conv_filters: at most {limit} conv blocks (each halves the 28×28 image), "
+                                              "got {count}").format(limit=MAX_CONV_BLOCKS, count=len(self.conv_filters)))
         for filters in self.conv_filters:
-            _check_int_range("conv filters", filters, 1, MAX_FILTERS, field="conv_filters")
+            _check_int_range(N_("conv filters"), filters, 1, MAX_FILTERS, field="conv_filters")
         if self.conv_kernel_size not in CONV_KERNEL_SIZES:
-            raise SpecError("conv_kernel_size", f"conv_kernel_size must be one of {CONV_KERNEL_SIZES}, got {self.conv_kernel_size!r}")
+            raise SpecError("conv_kernel_size", _("conv_kernel_size must be one of {allowed}, got {value}").format(
+                allowed=CONV_KERNEL_SIZES, value=repr(self.conv_kernel_size)))
         if self.tf1_draw_seed is not None:
             _check_int_range("tf1_draw_seed", self.tf1_draw_seed, 0, 2**31 - 1)
             if self.conv_filters or self.weight_init != "random_normal" or self.bias_init != "random_normal" or not self.use_bias:
-                raise SpecError(
-                    "tf1_draw_seed", "tf1_draw_seed repeats the TF1 draws of lab 10-1/10-2: it needs a dense net (no conv blocks) "
-                    "with random_normal weights and biases; set it to None for other initialisers"
-                )
+                raise SpecError("tf1_draw_seed", _(
+                    "tf1_draw_seed repeats the TF1 draws of lab 10-1/10-2: it needs a dense net (no conv blocks) "
+                    "with random_normal weights and biases; set it to None for other initialisers"))
+        self._check_regularisation_and_training()
+        return self
+
+    def _check_regularisation_and_training(self) -> None:
         _check_probability("keep_prob", self.keep_prob)
         _check_probability("conv_keep_prob", self.conv_keep_prob)
         for name in ("weight_stddev", "bias_stddev"):
             value = getattr(self, name)
             if not _is_number(value) or not (0 < value <= 10):
-                raise SpecError(name, f"{name} (σ) must be a number in (0, 10], got {value!r}")
+                raise SpecError(name, _("{name} (σ) must be a number in (0, 10], got {value}").format(
+                    name=name, value=repr(value)))
         if self.conv_weight_stddev is not None and (
             not _is_number(self.conv_weight_stddev) or not (0 < self.conv_weight_stddev <= 10)
         ):
-            raise SpecError("conv_weight_stddev", f"conv_weight_stddev (σ) must be a number in (0, 10], got {self.conv_weight_stddev!r}")
+            raise SpecError("conv_weight_stddev", _("{name} (σ) must be a number in (0, 10], got {value}").format(
+                name="conv_weight_stddev", value=repr(self.conv_weight_stddev)))
         if not _is_number(self.bias_value) or abs(self.bias_value) > 10:
-            raise SpecError("bias_value", f"bias_value must be a number in [-10, 10], got {self.bias_value!r}")
+            raise SpecError("bias_value", _("bias_value must be a number in [-10, 10], got {value}").format(
+                value=repr(self.bias_value)))
         if not _is_number(self.l2) or not (0 <= self.l2 <= 1):
-            raise SpecError("l2", f"l2 must be a number in [0, 1] (0 = off), got {self.l2!r}")
+            raise SpecError("l2", _("l2 must be a number in [0, 1] (0 = off), got {value}").format(value=repr(self.l2)))
         if not _is_number(self.learning_rate) or not (0 < self.learning_rate <= 10):
-            raise SpecError("learning_rate", f"learning_rate must be a positive number, at most 10, got {self.learning_rate!r}")
+            raise SpecError("learning_rate", _("learning_rate must be a positive number, at most 10, got {value}").format(
+                value=repr(self.learning_rate)))
         if not _is_number(self.momentum) or not (0 <= self.momentum < 1):
-            raise SpecError("momentum", f"momentum must be a number in [0, 1), got {self.momentum!r}")
+            raise SpecError("momentum", _("momentum must be a number in [0, 1), got {value}").format(
+                value=repr(self.momentum)))
         _check_int_range("batch_size", self.batch_size, 1, MAX_BATCH_SIZE)
         if (self.epochs is None) == (self.steps is None):
-            raise SpecError("epochs", "give exactly one training length: epochs (1 to 500) or steps (1 to 1,000,000)")
+            raise SpecError("epochs", _("give exactly one training length: epochs (1 to 500) or steps (1 to 1,000,000)"))
         if self.epochs is not None:
             _check_int_range("epochs", self.epochs, 1, MAX_EPOCHS)
         if self.steps is not None:
@@ -146,7 +155,6 @@ class ModelSpec:
             _check_int_range("early_stopping_patience", self.early_stopping_patience, 1, MAX_EPOCHS)
         _check_int_range("ensemble_members", self.ensemble_members, 1, MAX_ENSEMBLE_MEMBERS)
         _check_int_range("seed", self.seed, 0, 2**31 - 1)
-        return self
 
     def steps_per_epoch(self, train_size: int = LECTURE_TRAIN_SIZE) -> int:
         """Batches in one pass over `train_size` training digits (the last batch may be smaller)."""
@@ -176,7 +184,7 @@ class ModelSpec:
         return "mlp" if self.hidden_units else "softmax"
 
     def describe(self) -> str:
-        """A one-line human summary, e.g. 'MLP 784→256→256→10 relu, keep_prob 0.7'."""
+        """A one-line human summary in the language in use, e.g. 'MLP 784→256→256→10, relu, keep_prob 0.7'."""
         if self.conv_filters:
             blocks = "→".join(f"conv{self.conv_kernel_size}×{self.conv_kernel_size}×{f}" for f in self.conv_filters)
             head = "→".join(str(u) for u in self.hidden_units)
@@ -189,13 +197,13 @@ class ModelSpec:
         if self.keep_prob < 1 or self.conv_keep_prob < 1:
             extras.append(f"keep_prob {self.keep_prob:g}" + (f"/{self.conv_keep_prob:g} conv" if self.conv_keep_prob < 1 else ""))
         if self.batch_norm:
-            extras.append("batch norm")
+            extras.append(_("batch norm"))
         if self.l2:
             extras.append(f"L2 {self.l2:g}")
         if self.augment:
-            extras.append("augmented")
+            extras.append(_("augmented"))
         if self.ensemble_members > 1:
-            text = f"ensemble of {self.ensemble_members} × " + text
+            text = _("ensemble of {count} × {model}").format(count=self.ensemble_members, model=text)
         return text + (", " + ", ".join(extras) if extras else "")
 
     def to_dict(self) -> dict[str, Any]:
@@ -230,16 +238,20 @@ def _is_number(value: Any) -> bool:
 
 def _check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise SpecError(name, f"{name} must be one of {', '.join(allowed)}; got {value!r}")
+        raise SpecError(name, _("{name} must be one of {allowed}; got {value}").format(
+            name=name, allowed=", ".join(allowed), value=repr(value)))
+
+
+_NAMED_COUNTS = ("hidden layer width", "conv filters")  # plain words, translated; the other names are settings
 
 
 def _check_int_range(name: str, value: Any, low: int, high: int, field: str | None = None) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or not (low <= value <= high):
-        raise SpecError(field or name, f"{name} must be a whole number from {low:,} to {high:,}, got {value!r}")
+        raise SpecError(field or name, _("{name} must be a whole number from {low} to {high}, got {value}").format(
+            name=_(name) if name in _NAMED_COUNTS else name, low=f"{low:,}", high=f"{high:,}", value=repr(value)))
 
 
 def _check_probability(name: str, value: Any) -> None:
     if not _is_number(value) or not (0 < value <= 1):
-        raise SpecError(
-            name, f"{name} must be in (0, 1]: the fraction of units kept (1.0 = no dropout; 0 would drop every unit), got {value!r}"
-        )
+        raise SpecError(name, _("{name} must be in (0, 1]: the fraction of units kept (1.0 = no dropout; 0 would drop "
+                                "every unit), got {value}").format(name=name, value=repr(value)))

@@ -107,9 +107,10 @@ def test_runs_named_in_the_url_are_overlaid_with_their_lessons(three_runs):
     marker = next(trace for trace in cost["data"] if trace["name"] == f"#{diverged} lr-too-high · cost became NaN")
     assert marker["x"] == [30] and marker["text"] == ["NaN at step 30"]
     assert any(trace["name"] == f"#{finished} nn-xavier · test" and trace["y"] == [0.9701] for trace in accuracy["data"])
-    table = at.dataframe[0].value
+    table = at.table[0].value
     assert list(table["status"]) == ["finished", "diverged", "failed"]
-    assert table["published"][0] == 0.9783 and table["train − test gap"][0] == pytest.approx(0.0211)
+    assert table["published"][0] == "97.83%" and table["train − test gap"][0] == "+2.11"  # points
+    assert table["training time"][1] == "0:01" and table["epochs"][2] == "–"  # no "None" where a value is missing
     assert "lecture printed **97.83%**" in at.success[0].value
     assert "Overfitting" in at.warning[0].value
     errors = [error.value for error in at.error]
@@ -164,3 +165,19 @@ def test_a_running_run_shows_progress_and_can_be_cancelled_and_a_queued_one_its_
     assert runs.is_cancel_requested(running)
     at.button(key=f"curves_cancel_{queued}").click().run()
     assert runs.get_run(queued).status == "cancelled"
+
+
+def test_every_text_on_the_curves_page_comes_from_the_catalogue(three_runs):
+    from tests.pages.untranslated import untranslated
+
+    finished, diverged, failed = three_runs
+    at = open_page({"run": [str(finished), str(diverged), str(failed)], "lang": "pseudo"})
+    assert untranslated(at, names=["nn-xavier", "lr-too-high", "broken"]) == []
+
+
+def test_the_curves_page_speaks_korean(three_runs, monkeypatch):
+    monkeypatch.delenv("MNIST_LAB_LANGUAGE")
+    at = open_page({"run": str(three_runs[0])})
+    assert at.title[0].value == "비용 곡선 (cost)"
+    assert list(at.table[0].value["상태"]) == ["완료"]
+    assert "과적합" in at.warning[0].value  # the lesson, in the class notes' own word

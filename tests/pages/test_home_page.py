@@ -64,3 +64,39 @@ def test_home_page_in_a_real_browser_shows_the_shipped_models(browser, start_app
         assert name in text.split(), f"{name} missing from the home page"
     page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
     page.close()
+
+
+def open_home(models_dir, monkeypatch, query: dict | None = None):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("MNIST_LAB_MODELS_DIR", str(models_dir))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=30)
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def test_the_home_page_is_korean_by_default_and_english_on_request(small_models_dir, monkeypatch):
+    monkeypatch.delenv("MNIST_LAB_LANGUAGE")  # as a teacher starts it: Korean unless they say otherwise
+    at = open_home(small_models_dir, monkeypatch)
+    assert at.header[0].value == "여기서 시작하세요" and at.query_params["lang"] in ("ko", ["ko"])
+    at = open_home(small_models_dir, monkeypatch, {"lang": "en"})
+    assert at.header[0].value == "Start here"
+
+
+def test_every_text_on_the_home_page_comes_from_the_catalogue(small_models_dir, monkeypatch):
+    from core.lecture.presets import PRESETS
+    from tests.pages.untranslated import untranslated
+
+    at = open_home(small_models_dir, monkeypatch, {"lang": "pseudo"})
+    assert not at.exception
+    assert untranslated(at, names=["small-softmax", "small-nn-xavier", *PRESETS]) == []
+
+
+def test_each_step_of_the_lecture_path_links_to_its_preset_on_the_train_page(small_models_dir, monkeypatch):
+    from core.lecture.presets import PRESETS
+
+    at = open_home(small_models_dir, monkeypatch, {"lang": "en"})
+    links = [link.proto for link in at.get("page_link") if link.proto.label == "Train it"]
+    assert len(links) == len(PRESETS)
+    assert all(link.page.endswith("1_Train.py") or "Train" in link.page for link in links)
+    assert [link.query_string for link in links][4] == "lang=en&preset=nn-xavier"  # the fifth step: lab 10-3

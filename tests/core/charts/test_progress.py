@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.charts.progress import clock, divergence_step, duration, finite, progress, recent_batches
+from core.charts.progress import divergence_step, finite, phase_text, progress, recent_batches
 from core.lecture.spec import ModelSpec
 from core.runs.records import Run, RunResult
 
@@ -19,16 +19,6 @@ def a_run(status: str = "running", started_at: float | None = 1_000.0, result: R
 def step(number: int, logged_at: float, cost: float = 0.5) -> dict:
     return {"kind": "step", "step": number, "epoch": (number - 1) // 50 + 1, "member": 0, "cost": cost,
             "accuracy": 0.9, "seconds": logged_at - 1_000.0, "logged_at": logged_at}
-
-
-@pytest.mark.parametrize("seconds, text", [(0.44, "0:00"), (65, "1:05"), (3_723, "1:02:03")])
-def test_clock(seconds, text):
-    assert clock(seconds) == text
-
-
-@pytest.mark.parametrize("seconds, text", [(0.42, "0.4 s"), (12.4, "12 s"), (185, "3:05")])
-def test_duration(seconds, text):
-    assert duration(seconds) == text
 
 
 def test_progress_extrapolates_from_the_logged_rate():
@@ -50,6 +40,16 @@ def test_the_divergence_step_comes_from_the_result_or_the_first_broken_cost():
                        epochs_run=1, steps_run=13, seconds=1.0, samples_per_second=1.0)
     assert divergence_step(a_run(status="diverged", result=result), []) == 13
     assert divergence_step(a_run(), [step(10, 1.0)]) is None
+
+
+def test_a_workers_phase_is_shown_in_the_visitors_language():
+    from core.i18n.catalog import set_language
+
+    set_language("ko")
+    try:
+        assert phase_text("loading MNIST") == "MNIST 불러오는 중" and phase_text("an unknown phase") == "an unknown phase"
+    finally:
+        set_language(None)
 
 
 def test_finite():
