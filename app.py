@@ -20,10 +20,10 @@ st.header(_("Start here"))
 mnist_intro()
 lecture_path()
 st.subheader(_("3. Draw a digit"))
-st.page_link("pages/3_Draw.py", label=_("**Draw** a digit and see every model's answer"), icon=":material/draw:",
+st.page_link("pages/3_Draw.py", label=_("**Draw**: every model answers"), icon=":material/draw:",
              query_params=link_params())
-st.page_link("pages/2_Curves.py", label=_("**Curves**: watch the cost fall live and compare runs"),
-             icon=":material/show_chart:", query_params=link_params())
+st.page_link("pages/2_Curves.py", label=_("**Curves**: watch the cost fall"), icon=":material/show_chart:",
+             query_params=link_params())
 
 st.header(_("Trained models"))
 cards, problems = list_cards()

@@ -84,3 +84,62 @@ class StreamlitServer:
                 os.killpg(self.process.pid, 9)
         if getattr(self, "log", None):
             self.log.close()
+
+
+# Elements past the window's right edge that no scrollable box lets a visitor reach, and text cut off with an ellipsis.
+OVERFLOW_SCRIPT = """() => {
+    const width = document.documentElement.clientWidth;
+    const found = [];
+    if (document.documentElement.scrollWidth > width + 1) found.push('the page scrolls sideways');
+    for (const element of document.querySelectorAll('[data-testid="stMain"] *')) {
+        const style = getComputedStyle(element);
+        if (style.textOverflow === 'ellipsis' && element.scrollWidth > element.clientWidth + 1) {
+            found.push('cut off with "…": ' + (element.innerText || '').trim().slice(0, 40));
+            continue;
+        }
+        const box = element.getBoundingClientRect();
+        if (box.width === 0 || box.height === 0 || box.right <= width + 1) continue;
+        let parent = element.parentElement, reachable = false;
+        while (parent && parent !== document.body) {
+            const style = getComputedStyle(parent);
+            if (['auto', 'scroll', 'hidden'].includes(style.overflowX) && parent.getBoundingClientRect().right <= width + 1) {
+                reachable = true; break;
+            }
+            parent = parent.parentElement;
+        }
+        if (!reachable) found.push((element.getAttribute('data-testid') || element.tagName) + ': '
+                                   + (element.innerText || '').trim().slice(0, 40));
+    }
+    return [...new Set(found)].slice(0, 10);
+}"""
+
+
+def overflowing_elements(page) -> list[str]:
+    """Descriptions of the content a visitor cannot see because it sticks out past the window's right edge."""
+    return page.evaluate(OVERFLOW_SCRIPT)
+
+
+def wait_until_settled(page, timeout: float = 60, quiet: float = 1.0) -> None:
+    """Wait until the page's script has stopped running for `quiet` seconds (fragments may still refresh)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=timeout * 1000)
+    deadline, calm_since = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        running = page.get_attribute('[data-testid="stApp"]', "data-test-script-state") == "running"
+        calm_since = None if running else (calm_since or time.monotonic())
+        if calm_since and time.monotonic() - calm_since >= quiet:
+            return
+        time.sleep(0.1)
+    raise TimeoutError(f"the page was still running after {timeout} s")
+
+
+def full_screenshot(page, path: str, max_height: int = 6000) -> None:
+    """A screenshot of the whole page: Streamlit scrolls inside its main box, so the window grows to fit it first."""
+    width, height = page.viewport_size["width"], page.viewport_size["height"]
+    content = page.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
+                            "[data-testid=stAppViewContainer]')].map(e => e.scrollHeight), 0)")
+    page.set_viewport_size({"width": width, "height": min(max_height, max(height, int(content)))})
+    try:
+        time.sleep(0.5)  # let the layout follow the new height
+        page.screenshot(path=path)
+    finally:
+        page.set_viewport_size({"width": width, "height": height})

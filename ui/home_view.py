@@ -47,15 +47,15 @@ def lecture_path() -> None:
     st.caption(_("softmax → ReLU nets → Xavier → deep nets → dropout → batch norm, L2, early stopping → CNNs → "
                  "ensembles. Each step opens the Train page with the lecture's own settings."))
     for step, preset in enumerate(PRESETS.values(), start=1):
-        with st.container(border=True, key=f"home_path_{preset.name}"):
-            text, link = st.columns([5, 1], vertical_alignment="center")
-            text.markdown(_("**{number}. {title}** · {source} · published **{accuracy}**").format(
-                number=step, title=_(preset.title), source=_(preset.source),
-                accuracy=percent(preset.published_accuracy, 2)))
-            text.caption(_(preset.lesson))
-            with link:
-                st.page_link("pages/1_Train.py", label=_("Train it"), icon=":material/play_arrow:",
-                             query_params=link_params(preset=preset.name))
+        figure = (_("published **{accuracy}**").format(accuracy=percent(preset.published_accuracy, 2))
+                  if preset.source != "this app" else _(preset.published_note))
+        with st.container(border=True, horizontal=True, vertical_alignment="center", key=f"home_path_{preset.name}"):
+            with st.container():
+                st.markdown(_("**{number}. {title}** · {source} · {figure}").format(
+                    number=step, title=_(preset.title), source=_(preset.source), figure=figure))
+                st.caption(_(preset.lesson))
+            st.page_link("pages/1_Train.py", label=_("Train it"), icon=":material/play_arrow:",
+                         query_params=link_params(preset=preset.name))
 
 
 def model_table(cards: list[ModelCard]) -> None:
