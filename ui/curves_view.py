@@ -22,6 +22,12 @@ LESSON_STYLES = {lessons.Level.ERROR: st.error, lessons.Level.WARNING: st.warnin
 REFRESH_SECONDS = 0.75  # the live area redraws this often while a selected run is active: with the worker's
 # 0.25 s flushes, a logged cost reaches the screen in about a second (bench/worker_speed.py measures it)
 RUN_PARAM = "run"  # ?run=3&run=5: the selected runs survive a reload and can be shared
+STACK_BELOW_CSS = """<style>
+@media (max-width: 1100px) {
+  .st-key-curves_charts [data-testid="stHorizontalBlock"] { flex-direction: column; }
+  .st-key-curves_charts [data-testid="stColumn"] { width: 100% !important; flex: 1 1 100% !important; }
+}
+</style>"""
 
 
 def run_label(run: Run) -> str:
@@ -91,8 +97,10 @@ def live_area(run_ids: Sequence[int], axis: str, log_cost: bool, statuses: dict[
         if run.is_active:
             _show_active(run, metrics, places)
     cost_figure, accuracy_figure = curves.curve_figures(data, axis=axis, log_cost=log_cost)
-    # Side by side on a wide screen; one above the other in presentation mode, so each is readable from the back.
-    cost_column, accuracy_column = (st.container(), st.container()) if is_presenting() else st.columns(2)
+    # Side by side on a wide screen; one above the other below 1100 px (a projector) and in presentation mode.
+    with st.container(key="curves_charts"):
+        cost_column, accuracy_column = (st.container(), st.container()) if is_presenting() else st.columns(2)
+    st.html(STACK_BELOW_CSS)
     cost_column.plotly_chart(cost_figure, key="curves_cost", config={"displaylogo": False})
     accuracy_column.plotly_chart(accuracy_figure, key="curves_accuracy", config={"displaylogo": False})
     st.caption(_(curves.LEGEND_NOTE))

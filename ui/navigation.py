@@ -21,6 +21,8 @@ PAGES = [
 ]
 LANGUAGE_KEY = "lang"  # in the session and in the address
 PRESENT_KEY = "present"
+# Korean wraps between words, as Korean typesetting does (the browser's default breaks words mid-syllable run).
+WRAPPING_CSS = "<style>.stApp { word-break: keep-all; overflow-wrap: break-word; }</style>"
 # Presentation mode: larger type for the back of the room, narrower margins for a 1024×768 projector.
 PRESENTATION_CSS = """<style>
 html { font-size: 20px; }
@@ -82,8 +84,7 @@ def setup_page(title: str, icon: str) -> None:
     page_title = _(title) + " · MNIST lab" if title != "Home" else "MNIST lab"
     st.set_page_config(page_title=page_title, page_icon=icon, layout="wide",
                        initial_sidebar_state="collapsed" if presenting else "auto")
-    if presenting:
-        st.html(PRESENTATION_CSS)
+    st.html(WRAPPING_CSS + (PRESENTATION_CSS if presenting else ""))
     with st.sidebar:
         for path, label, page_icon in PAGES:
             st.page_link(path, label=_(label), icon=page_icon, query_params=link_params())

@@ -39,18 +39,18 @@ def status_text(status: str) -> str:
 
 
 def summary_row(run: Run) -> dict[str, Any]:
-    """One row of the results table, its headings in the language in use (no value: None, shown as blank)."""
+    """One row of the results table, its headings in the language in use (no value: None, shown as a dash)."""
     result = run.result
     test, train = (result.test_accuracy, result.train_accuracy) if result else (None, None)
     seconds = result.seconds if result else None
     gap = train - test if run.status == "finished" and train is not None and test is not None else None
-    digits = _("{count} (quick)").format(count=number(run.train_limit)) if run.train_limit else number(55_000)
+    what = run.spec.describe() + (" · " + _("quick run on {count} digits").format(count=number(run.train_limit))
+                                  if run.train_limit else "")
     return {
-        _("run"): run.label, _("model"): run.spec.describe(), _("status"): status_text(run.status),
-        _("test accuracy"): test, _("published"): result.published_accuracy if result else None,
-        _("training accuracy"): train, _("train − test gap"): gap,
+        _("run"): f"{run.label} · {what}", _("status"): status_text(run.status), _("test accuracy"): test,
+        _("published"): result.published_accuracy if result else None, _("train − test gap"): gap,
         _("epochs"): result.epochs_run if result else None,
-        _("training time"): clock(seconds) if seconds is not None else None, _("digits"): digits,
+        _("training time"): clock(seconds) if seconds is not None else None,
     }
 
 

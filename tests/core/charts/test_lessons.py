@@ -50,6 +50,6 @@ def test_failed_interrupted_and_cancelled_runs_say_what_happened():
 
 def test_the_results_row_marks_quick_runs_and_the_gap():
     row = summary_row(a_run("finished", a_result(0.95, 0.97), train_limit=5_000))
-    assert row["digits"] == "5,000 (quick)" and row["training time"] == "1:15"
+    assert row["run"].endswith("quick run on 5,000 digits") and row["training time"] == "1:15"
     assert abs(row["train − test gap"] - 0.02) < 1e-9
     assert summary_row(a_run("failed"))["test accuracy"] is None
