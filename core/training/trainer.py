@@ -25,6 +25,7 @@ from core.training.batches import (
     shuffled_batches,
     steps_per_execution_for,
 )
+from core.training.internals import LayerProbe
 from core.training.summary import TrainingSummary
 
 ProgressCallback = Callable[[dict[str, Any]], None]
@@ -47,8 +48,10 @@ def _make_callback_class():
     class LectureProgress(keras.callbacks.Callback):
         """Logs every few steps and every epoch; stops on NaN, on cancel and at the step limit."""
 
-        def __init__(self, on_progress, should_stop, log_every, max_steps, batches_per_epoch, step_offset, member):
+        def __init__(self, on_progress, should_stop, log_every, max_steps, batches_per_epoch, step_offset, member,
+                     probe=None):
             super().__init__()
+            self.probe = probe  # a LayerProbe: layer statistics every epoch and every logged step of the first
             self.on_progress, self.should_stop = on_progress, should_stop
             self.log_every, self.max_steps, self.batches_per_epoch = log_every, max_steps, batches_per_epoch
             self.step_offset, self.member = step_offset, member
@@ -73,6 +76,8 @@ def _make_callback_class():
             if self.step - self.last_logged_step >= self.log_every:
                 self.last_logged_step = self.step
                 self._emit("step", cost=cost, accuracy=float(logs.get("accuracy", float("nan"))))
+                if self.step <= self.batches_per_epoch:
+                    self._emit_layers()
                 if self.should_stop is not None and self.should_stop():
                     self.cancelled = True
                     self.model.stop_training = True
@@ -87,6 +92,11 @@ def _make_callback_class():
                 validation_cost=float(logs.get("val_loss", float("nan"))),
                 validation_accuracy=float(logs.get("val_accuracy", float("nan"))),
             )
+            self._emit_layers(epoch=epoch + 1)
+
+        def _emit_layers(self, **values):
+            if self.probe is not None:
+                self._emit("layers", layers=[stats.to_dict() for stats in self.probe.measure()], **values)
 
         def _emit(self, kind, **values):
             if self.on_progress is None:
@@ -98,7 +108,7 @@ def _make_callback_class():
     return LectureProgress
 
 
-def _fit_one(spec, train, validation, on_progress, should_stop, log_every, member, step_offset, name):
+def _fit_one(spec, train, validation, on_progress, should_stop, log_every, member, step_offset, name, probe_layers):
     """Train one network; returns (model, history, callback state)."""
     import keras
 
@@ -112,7 +122,9 @@ def _fit_one(spec, train, validation, on_progress, should_stop, log_every, membe
     validation_batch_size = spec.batch_size if spec.loss_reduction == "sum" else EVALUATION_BATCH_SIZE
     batches_per_epoch = spec.steps_per_epoch(len(train_inputs))
     epochs = spec.epochs_per_member(len(train_inputs))
-    progress = _make_callback_class()(on_progress, should_stop, log_every, spec.steps, batches_per_epoch, step_offset, member)
+    probe = LayerProbe(model, train_inputs, train_labels) if probe_layers and on_progress is not None else None
+    progress = _make_callback_class()(on_progress, should_stop, log_every, spec.steps, batches_per_epoch, step_offset,
+                                      member, probe)
     callbacks = [progress]
     if spec.early_stopping_patience is not None:
         callbacks.append(keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=spec.early_stopping_patience))
@@ -136,10 +148,12 @@ def train(
     should_stop: StopCallback | None = None,
     log_every_steps: int = DEFAULT_LOG_EVERY_STEPS,
     train_limit: int | None = None,
+    probe_layers: bool = False,
 ) -> TrainingResult:
     """Train `spec` on the lecture split (55k/5k) and test on the 10,000 test digits.
 
-    `train_limit` keeps only the first N training digits (for quick tests and demos).
+    `train_limit` keeps only the first N training digits (for quick tests and demos); `probe_layers`
+    also reports every layer's gradient, weight and activation statistics (core.training.internals).
     """
     from core.lecture.network import average_models, count_parameters
 
@@ -157,6 +171,7 @@ def train(
         model, member_history, state = _fit_one(
             member_spec, (train_images, train_labels), validation, on_progress, should_stop, log_every_steps,
             member=index, step_offset=steps_run, name=f"member_{index}" if spec.ensemble_members > 1 else "model",
+            probe_layers=probe_layers,
         )
         members.append(model)
         for key, values in member_history.items():
