@@ -10,7 +10,6 @@ cost over the batches of the epoch so far ("Epoch: 0001 cost = ...").
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 from typing import Any, Callable
 
@@ -42,77 +41,12 @@ class TrainingResult(TrainingSummary):
     cancelled: bool = False
 
 
-def _make_callback_class():
-    import keras
-
-    class LectureProgress(keras.callbacks.Callback):
-        """Logs every few steps and every epoch; stops on NaN, on cancel and at the step limit."""
-
-        def __init__(self, on_progress, should_stop, log_every, max_steps, batches_per_epoch, step_offset, member,
-                     probe=None):
-            super().__init__()
-            self.probe = probe  # a LayerProbe: layer statistics every epoch and every logged step of the first
-            self.on_progress, self.should_stop = on_progress, should_stop
-            self.log_every, self.max_steps, self.batches_per_epoch = log_every, max_steps, batches_per_epoch
-            self.step_offset, self.member = step_offset, member
-            self.step = 0
-            self.last_logged_step = 0
-            self.epoch = 0
-            self.diverged_at_step: int | None = None
-            self.cancelled = False
-            self.started = time.perf_counter()
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epoch = epoch
-
-        def on_train_batch_end(self, batch, logs=None):
-            self.step = self.epoch * self.batches_per_epoch + batch + 1
-            cost = float(logs["loss"])
-            if not math.isfinite(cost):
-                self.diverged_at_step = self.step
-                self.model.stop_training = True
-                self._emit("step", cost=cost, accuracy=float(logs.get("accuracy", float("nan"))))
-                return
-            if self.step - self.last_logged_step >= self.log_every:
-                self.last_logged_step = self.step
-                self._emit("step", cost=cost, accuracy=float(logs.get("accuracy", float("nan"))))
-                if self.step <= self.batches_per_epoch:
-                    self._emit_layers()
-                if self.should_stop is not None and self.should_stop():
-                    self.cancelled = True
-                    self.model.stop_training = True
-            if self.max_steps is not None and self.step >= self.max_steps:
-                self.model.stop_training = True
-
-        def on_epoch_end(self, epoch, logs=None):
-            logs = logs or {}
-            self._emit(
-                "epoch", epoch=epoch + 1, cost=float(logs.get("loss", float("nan"))),
-                accuracy=float(logs.get("accuracy", float("nan"))),
-                validation_cost=float(logs.get("val_loss", float("nan"))),
-                validation_accuracy=float(logs.get("val_accuracy", float("nan"))),
-            )
-            self._emit_layers(epoch=epoch + 1)
-
-        def _emit_layers(self, **values):
-            if self.probe is not None:
-                self._emit("layers", layers=[stats.to_dict() for stats in self.probe.measure()], **values)
-
-        def _emit(self, kind, **values):
-            if self.on_progress is None:
-                return
-            event = {"kind": kind, "step": self.step_offset + self.step, "epoch": values.pop("epoch", self.epoch + 1),
-                     "member": self.member, "seconds": time.perf_counter() - self.started, **values}
-            self.on_progress(event)
-
-    return LectureProgress
-
-
 def _fit_one(spec, train, validation, on_progress, should_stop, log_every, member, step_offset, name, probe_layers):
     """Train one network; returns (model, history, callback state)."""
     import keras
 
     from core.lecture.network import build_model
+    from core.training.callbacks import LectureProgress
 
     keras.utils.set_random_seed(spec.seed)
     model = build_model(spec, name=name, steps_per_execution=steps_per_execution_for(spec, log_every))
@@ -123,7 +57,7 @@ def _fit_one(spec, train, validation, on_progress, should_stop, log_every, membe
     batches_per_epoch = spec.steps_per_epoch(len(train_inputs))
     epochs = spec.epochs_per_member(len(train_inputs))
     probe = LayerProbe(model, train_inputs, train_labels) if probe_layers and on_progress is not None else None
-    progress = _make_callback_class()(on_progress, should_stop, log_every, spec.steps, batches_per_epoch, step_offset,
+    progress = LectureProgress(on_progress, should_stop, log_every, spec.steps, batches_per_epoch, step_offset,
                                       member, probe)
     callbacks = [progress]
     if spec.early_stopping_patience is not None:
