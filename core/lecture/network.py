@@ -168,12 +168,13 @@ def make_loss(spec: ModelSpec) -> keras.losses.Loss:
     return keras.losses.SparseCategoricalCrossentropy()
 
 
-def build_model(spec: ModelSpec, name: str = "model", steps_per_execution: int = 1) -> keras.Model:
-    """Build and compile the model a spec describes (labels are integer digits 0–9)."""
+def build_model(spec: ModelSpec, name: str = "model", steps_per_execution: int = 1,
+                extra_metrics: tuple = ()) -> keras.Model:
+    """Build and compile the model a spec describes (labels are integer digits 0–9); accuracy is always measured."""
     model = build_network(spec, name=name)
     # XLA (jit_compile) is 2–3× slower on this CPU (docs/SPEED.md): always off.
-    model.compile(optimizer=make_optimizer(spec), loss=make_loss(spec), metrics=["accuracy"], jit_compile=False,
-                  steps_per_execution=steps_per_execution)
+    model.compile(optimizer=make_optimizer(spec), loss=make_loss(spec), metrics=["accuracy", *extra_metrics],
+                  jit_compile=False, steps_per_execution=steps_per_execution)
     return model
 
 

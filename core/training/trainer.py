@@ -45,11 +45,13 @@ def _fit_one(spec, train, validation, on_progress, should_stop, log_every, membe
     """Train one network; returns (model, history, callback state)."""
     import keras
 
-    from core.lecture.network import build_model
-    from core.training.callbacks import LectureProgress
+    from core.lecture.network import build_model, make_loss
+    from core.training.callbacks import LectureProgress, StepCosts
 
     keras.utils.set_random_seed(spec.seed)
-    model = build_model(spec, name=name, steps_per_execution=steps_per_execution_for(spec, log_every))
+    spe = steps_per_execution_for(spec, log_every)
+    step_costs = StepCosts(make_loss(spec), size=log_every) if on_progress is not None and log_every > 1 else None
+    model = build_model(spec, name=name, steps_per_execution=spe, extra_metrics=(step_costs,) if step_costs else ())
     train_inputs, train_labels = images_to_inputs(train[0]), train[1].astype(np.int32)
     validation_data = (images_to_inputs(validation[0]), validation[1].astype(np.int32))
     # A summed cost grows with the batch: validate in batches of the same size so the two curves compare.
@@ -58,7 +60,7 @@ def _fit_one(spec, train, validation, on_progress, should_stop, log_every, membe
     epochs = spec.epochs_per_member(len(train_inputs))
     probe = LayerProbe(model, train_inputs, train_labels) if probe_layers and on_progress is not None else None
     progress = LectureProgress(on_progress, should_stop, log_every, spec.steps, batches_per_epoch, step_offset,
-                                      member, probe)
+                                      member, probe, step_costs)
     callbacks = [progress]
     if spec.early_stopping_patience is not None:
         callbacks.append(keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=spec.early_stopping_patience))

@@ -75,3 +75,15 @@ def test_an_augmented_run_learns_from_varied_digits(mnist):
     assert result.test_accuracy > 0.75  # chance is 0.10; augmentation makes 5,000 digits harder to fit
     assert result.train_accuracy < 0.99  # the varied digits are not memorised in two epochs
 
+
+
+def test_the_cost_is_drawn_step_by_step_until_the_first_report_so_an_explosion_shows(mnist):
+    events = []
+    spec = get_preset("softmax-lr-too-high").spec.replace(steps=100)
+    result = train(spec, mnist, on_progress=events.append, train_limit=10_000)
+    costs = [(event["step"], event["cost"]) for event in events if event["kind"] == "step"]
+    first_nan = next(step for step, cost in costs if not math.isfinite(cost))
+    assert [step for step, _ in costs][:first_nan] == list(range(1, first_nan + 1))  # every step up to the NaN
+    finite = [cost for step, cost in costs if step < first_nan]
+    assert len(finite) >= 2 and finite[-1] > finite[0]  # the cost rises before it breaks
+    assert result.diverged_at_step == first_nan
