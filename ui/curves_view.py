@@ -8,7 +8,7 @@ from typing import Sequence
 import streamlit as st
 
 from core import settings
-from core.charts import curves, lessons, progress
+from core.charts import comparison, curves, lessons, progress
 from core.i18n import _, ngettext
 from core.i18n.formats import percent
 from core.runs import dispatcher
@@ -85,6 +85,13 @@ def _shown(row: dict) -> dict[str, str]:
     return shown
 
 
+def compare_runs(selected: Sequence[Run]) -> None:
+    """The selected runs side by side: the settings that differ (or all of them) and what each achieved."""
+    st.subheader(_("Side by side"))
+    differing = st.toggle(_("Only the settings that differ"), value=True, key="curves_diff_only")
+    st.table(comparison.setting_rows(selected, differing_only=differing) + comparison.result_rows(selected))
+
+
 def live_area(run_ids: Sequence[int], axis: str, log_cost: bool, statuses: dict[int, str]) -> None:
     """Progress, curves and results of the selected runs; the page runs it as a fragment while any is active."""
     dispatcher.reconcile()
@@ -104,6 +111,8 @@ def live_area(run_ids: Sequence[int], axis: str, log_cost: bool, statuses: dict[
     cost_column.plotly_chart(cost_figure, key="curves_cost", config={"displaylogo": False})
     accuracy_column.plotly_chart(accuracy_figure, key="curves_accuracy", config={"displaylogo": False})
     st.caption(_(curves.LEGEND_NOTE))
+    if len(selected) > 1:
+        compare_runs(selected)
     finished = [run for run in selected if not run.is_active]
     if finished:
         st.subheader(_("Results"))

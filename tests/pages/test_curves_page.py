@@ -70,7 +70,7 @@ def test_runs_named_in_the_url_are_overlaid_with_their_lessons(three_runs):
     marker = next(trace for trace in cost["data"] if trace["name"] == f"#{diverged} lr-too-high · cost became NaN")
     assert marker["x"] == [30] and marker["text"] == ["NaN at step 30"]
     assert any(trace["name"] == f"#{finished} nn-xavier · test" and trace["y"] == [0.9701] for trace in accuracy["data"])
-    table = at.table[0].value
+    table = at.table[1].value  # after the side-by-side table
     assert list(table["status"]) == ["finished", "diverged", "failed"]
     assert table["published"][0] == "97.83%" and table["train − test gap"][0] == "+2.11"  # points
     assert table["training time"][1] == "0:01" and table["epochs"][2] == "–"  # no "None" where a value is missing
@@ -143,5 +143,16 @@ def test_the_curves_page_speaks_korean(three_runs, monkeypatch):
     monkeypatch.delenv("MNIST_LAB_LANGUAGE")
     at = open_page({"run": str(three_runs[0])})
     assert at.title[0].value == "비용 곡선 (cost)"
-    assert list(at.table[0].value["상태"]) == ["완료"]
+    assert list(at.table[-1].value["상태"]) == ["완료"]
     assert "과적합" in at.warning[0].value  # the lesson, in the class notes' own word
+
+
+def test_two_runs_are_compared_side_by_side_on_their_differing_settings(three_runs):
+    finished, diverged, _ = three_runs
+    at = open_page({"run": [str(finished), str(diverged)]})
+    table = at.table[0].value  # the side-by-side table comes before the results
+    settings = list(table["setting"])
+    assert "learning rate" in settings and "initial weights" in settings and "batch size" not in settings
+    assert "test accuracy" in settings
+    at.toggle(key="curves_diff_only").set_value(False).run()
+    assert "batch size" in list(at.table[0].value["setting"])
