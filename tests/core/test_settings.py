@@ -52,3 +52,24 @@ def test_quiet_tensorflow_sets_a_default_but_respects_a_choice(monkeypatch):
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "0")
     settings.quiet_tensorflow()
     assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "0"
+
+
+def test_the_teacher_password_comes_from_the_environment_or_the_streamlit_secrets(monkeypatch, tmp_path):
+    monkeypatch.delenv("MNIST_LAB_TEACHER_PASSWORD", raising=False)
+    secrets = tmp_path / "secrets.toml"
+    assert settings.teacher_password((secrets,)) is None  # no password: a single-user desk app
+    secrets.write_text('teacher_password = "from secrets"\n')
+    assert settings.teacher_password((tmp_path / "missing.toml", secrets)) == "from secrets"
+    monkeypatch.setenv("MNIST_LAB_TEACHER_PASSWORD", "from the environment")
+    assert settings.teacher_password((secrets,)) == "from the environment"
+    monkeypatch.setenv("MNIST_LAB_TEACHER_PASSWORD", "   ")
+    secrets.write_text("not toml [")
+    assert settings.teacher_password((secrets,)) is None
+
+
+def test_the_app_listens_on_this_machine_only_unless_told(monkeypatch):
+    monkeypatch.delenv("MNIST_LAB_ADDRESS", raising=False)
+    assert settings.listen_address() == "127.0.0.1" and settings.is_local_address(settings.listen_address())
+    monkeypatch.setenv("MNIST_LAB_ADDRESS", "0.0.0.0")
+    assert settings.listen_address() == "0.0.0.0" and not settings.is_local_address("0.0.0.0")
+    assert settings.is_local_address("localhost") and not settings.is_local_address("192.168.0.10")
