@@ -43,7 +43,7 @@ test: setup-test
 # Re-create the shipped lecture models (see README for the time each takes on 2 cores).
 SHIPPED_PRESETS := softmax nn nn-xavier nn-dropout cnn-lab cnn-deep cnn-drawn
 models: setup
-	for preset in $(SHIPPED_PRESETS); do $(PY) -m core.train --preset $$preset || exit 1; done
+	for preset in $(SHIPPED_PRESETS); do $(PY) -m core.train --preset $$preset --name $$preset --force || exit 1; done
 	$(PY) -m bench.recognition --update-cards
 
 bench: setup
