@@ -28,7 +28,7 @@ from typing import Any, Sequence
 from core import settings
 from core.i18n import N_
 from core.runs.records import InvalidTransition, error_info
-from core.runs.store import StoreUnavailable, has_queued, log_path, running_workers, set_status, start_queued
+from core.runs.store import StoreUnavailable, database_path, has_queued, log_path, running_workers, set_status, start_queued
 
 WORKER_COMMAND = (sys.executable, "-m", "core.runs.worker")
 BOOT_ID_PATH = Path("/proc/sys/kernel/random/boot_id")
@@ -74,7 +74,10 @@ def process_alive(pid: int | None, run_id: int | None = None) -> bool:
     """True if `pid` is a live process (not a zombie) and, given `run_id`, the worker started for that run.
 
     Workers get the run id as their last argument, so a pid the system has since reused for
-    another program does not count.
+    another program does not count. A process whose arguments read empty is in the middle of its
+    exec (subprocess returns as soon as the new program replaces the old, before the kernel has
+    laid out its arguments): it is alive. Taking it for dead failed just-started runs that then
+    trained anyway, which no cancel could stop.
     """
     if not pid:
         return False
@@ -89,8 +92,8 @@ def process_alive(pid: int | None, run_id: int | None = None) -> bool:
             arguments = (proc / "cmdline").read_bytes().rstrip(b"\0").split(b"\0")
         except (OSError, IndexError):
             return False
-        return state not in ("Z", "X") and arguments != [b""] and (
-            run_id is None or arguments[-1] == str(run_id).encode())
+        return state not in ("Z", "X") and (
+            run_id is None or arguments == [b""] or arguments[-1] == str(run_id).encode())
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -203,10 +206,14 @@ def reconcile(max_parallel: int | None = None, worker_command: Sequence[str] = W
 
 
 class Supervisor:
-    """A daemon thread in the server that reconciles the run store every `interval` seconds, page or no page."""
+    """A daemon thread in the server that reconciles the run store every `interval` seconds, page or no page.
+
+    It serves the store it was started for: if this process's store changes (tests do that), it stops.
+    """
 
     def __init__(self, interval: float = SUPERVISE_SECONDS, worker_command: Sequence[str] = WORKER_COMMAND):
         self.interval, self.worker_command = interval, tuple(worker_command)
+        self.store = database_path()
         self.stopped = threading.Event()
         self.passes = 0
         self.last_problem: str | None = None
@@ -223,6 +230,8 @@ class Supervisor:
 
     def _loop(self) -> None:
         while not self.stopped.wait(self.interval):
+            if database_path() != self.store:
+                return
             try:
                 reconcile(worker_command=self.worker_command)
                 self.last_problem = None

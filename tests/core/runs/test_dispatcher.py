@@ -124,3 +124,12 @@ def test_the_supervisor_notices_a_dead_worker_and_starts_the_next_with_no_page_o
     finally:
         supervisor.stop()
     assert "killed by signal 9 (SIGKILL)" in runs.get_run(crashing).error
+
+
+def test_a_worker_checked_the_moment_it_starts_is_alive_not_dead():
+    """subprocess returns before the kernel lays out the new program's arguments: an empty command line is a start."""
+    for number in range(20):
+        run_id = runs.create_run(SMALL_SPEC, f"fresh-{number}")
+        dispatcher.dispatch(max_parallel=number + 1, worker_command=SLEEPER)
+        assert dispatcher.mark_dead_workers_failed() == []  # a page reconciling right then
+        assert runs.get_run(run_id).status == "running"

@@ -168,3 +168,31 @@ def test_a_run_never_replaces_a_model_saved_since_it_was_queued(stores):
     assert wait_final(second).result.saved_model == "same-name-2"
     cards, _ = list_cards(stores / "models")
     assert {card.name: card.train_limit for card in cards} == {"same-name": 1_000, "same-name-2": 1_000}
+
+
+@pytest.mark.parametrize("repetition", range(3))
+def test_a_cancel_that_races_the_dispatcher_starting_the_run_wins(stores, monkeypatch, repetition):
+    """The order that lost it: Cancel pressed while the dispatcher starts the run (it holds the write lock)."""
+    import threading
+
+    run_id = runs.create_run(TINY_MLP, "raced", train_limit=1_000, owner="ip:10.0.0.5")
+    pressed = []
+    real_start_queued = dispatcher.start_queued
+
+    def start_queued_with_a_cancel_pressed(limit, start_worker, boot_id=None):
+        def start_and_press(started_run: int) -> int:
+            pid = start_worker(started_run)  # the worker process exists; the run is still "queued" for everyone else
+            presser = threading.Thread(target=lambda: pressed.append(runs.cancel(started_run, Actor("ip:10.0.0.5"))))
+            presser.start()  # waits for the dispatcher's write lock, then sees "running"
+            pressed.append(presser)
+            return pid
+        return real_start_queued(limit, start_and_press, boot_id)
+
+    monkeypatch.setattr(dispatcher, "start_queued", start_queued_with_a_cancel_pressed)
+    assert dispatcher.dispatch(max_parallel=1) == [run_id]
+    pressed[0].join(timeout=60)
+    assert pressed[1] == "running"  # the cancel became the flag the worker reads
+    monkeypatch.setattr(dispatcher, "start_queued", real_start_queued)  # the worker's own dispatch: as usual
+    run = wait_final(run_id)
+    assert run.status == "cancelled", run.error
+    assert saved_files(stores) == []
