@@ -48,7 +48,9 @@ def visible_texts(at: AppTest) -> Iterable[tuple[str, str]]:
 
 def leftovers(text: str, names: Iterable[str] = ()) -> str:
     """What remains of a text once the translated, coded and never-translated parts (and `names`) are taken out."""
-    for pattern in (WRAPPED, CODE, NEVER_TRANSLATED):
+    while WRAPPED.search(text):  # a translated text may hold translated values: ⟦Run … is ⟦queued⟧.⟧
+        text = WRAPPED.sub(" ", text)
+    for pattern in (CODE, NEVER_TRANSLATED):
         text = pattern.sub(" ", text)
     words = LETTERS.findall(text)
     return " ".join(word for word in words if word not in set(names))
