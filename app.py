@@ -7,10 +7,10 @@ from core.i18n import N_
 from core.lecture.presets import PRESETS
 from core.models.store import list_cards
 from ui.navigation import setup_page
-from ui.run_service import ensure_run_service
+from ui.run_service import ensure_run_service, store_trouble
 
 setup_page(N_("Home"), ":material/draw:")
-ensure_run_service()  # after a server restart: mark orphaned runs interrupted, start queued ones
+trouble = ensure_run_service()  # after a server restart: clean up, supervise the runs, start queued ones
 
 st.title("MNIST lab")
 st.markdown(
@@ -23,6 +23,9 @@ st.markdown(
 st.page_link("pages/1_Train.py", label="**Train** a lecture model, or your own, on sliders", icon=":material/model_training:")
 st.page_link("pages/2_Curves.py", label="**Curves**: watch the cost fall live and compare runs", icon=":material/show_chart:")
 st.page_link("pages/3_Draw.py", label="**Draw** a digit and see every model's answer", icon=":material/draw:")
+
+if trouble is not None:  # the run store is busy or damaged: say so in one line, the models below still show
+    store_trouble(trouble)
 
 st.header("Trained models")
 cards, problems = list_cards()
@@ -38,7 +41,7 @@ else:
     st.table(
         [
             {
-                "model": card.name,
+                "model": card.name + (" (quick run)" if card.is_quick else ""),
                 "architecture": card.description,
                 "test accuracy": f"{card.test_accuracy:.4f}",
                 "published": f"{card.published_accuracy:.4f}" if card.published_accuracy is not None else "–",
