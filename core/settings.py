@@ -70,7 +70,7 @@ def default_language() -> str:
     return _text(LANGUAGE_VARIABLE).lower() or "ko"
 
 
-def teacher_password(secrets_files: tuple[Path, ...] = SECRETS_FILES) -> str | None:
+def teacher_password(secrets_files: tuple[Path, ...] | None = None) -> str | None:
     """The teacher's password: $MNIST_LAB_TEACHER_PASSWORD, else `teacher_password` in a Streamlit secrets file.
 
     None (nothing set): the lab is a single-user desk app and whoever uses it is the teacher.
@@ -81,7 +81,7 @@ def teacher_password(secrets_files: tuple[Path, ...] = SECRETS_FILES) -> str | N
         return value
     import tomllib
 
-    for path in secrets_files:
+    for path in SECRETS_FILES if secrets_files is None else secrets_files:
         try:
             secrets = tomllib.loads(Path(path).read_text())
         except (OSError, ValueError):
@@ -100,6 +100,19 @@ def listen_address() -> str:
 def is_local_address(address: str) -> bool:
     """True for an address only this machine can reach."""
     return address.strip().lower() in LOCAL_ADDRESSES or address.strip().startswith("127.")
+
+
+def serve_address(requested: str = "") -> tuple[str, str | None]:
+    """(address `make run` listens on, a one-line reason to refuse it or None): `requested`, else listen_address().
+
+    Beyond this machine only with a teacher password: otherwise every visitor could delete models.
+    """
+    address = requested.strip() or listen_address()
+    if is_local_address(address) or teacher_password() is not None:
+        return address, None
+    return address, (f"make run: listening on {address} opens the lab to the network, where every visitor could "
+                     f"delete models: set a teacher password first ({TEACHER_PASSWORD_VARIABLE} or "
+                     f"{SECRETS_PASSWORD_KEY} in .streamlit/secrets.toml; README, 'A classroom server')")
 
 
 def quiet_tensorflow() -> None:

@@ -73,3 +73,14 @@ def test_the_app_listens_on_this_machine_only_unless_told(monkeypatch):
     monkeypatch.setenv("MNIST_LAB_ADDRESS", "0.0.0.0")
     assert settings.listen_address() == "0.0.0.0" and not settings.is_local_address("0.0.0.0")
     assert settings.is_local_address("localhost") and not settings.is_local_address("192.168.0.10")
+
+
+def test_make_run_opens_the_lab_to_the_network_only_with_a_teacher_password(monkeypatch, tmp_path):
+    monkeypatch.delenv("MNIST_LAB_TEACHER_PASSWORD", raising=False)
+    monkeypatch.delenv("MNIST_LAB_ADDRESS", raising=False)
+    monkeypatch.setattr(settings, "SECRETS_FILES", (tmp_path / "none.toml",))
+    assert settings.serve_address() == ("127.0.0.1", None)
+    address, problem = settings.serve_address("0.0.0.0")
+    assert address == "0.0.0.0" and "set a teacher password first" in problem and "\n" not in problem
+    monkeypatch.setenv("MNIST_LAB_TEACHER_PASSWORD", "sejong 1443")
+    assert settings.serve_address("0.0.0.0") == ("0.0.0.0", None)
