@@ -26,6 +26,7 @@ def stores(tmp_path, monkeypatch):
     monkeypatch.setenv("MNIST_LAB_RUNS_DIR", str(tmp_path / "runs"))
     monkeypatch.setenv("MNIST_LAB_MODELS_DIR", str(tmp_path / "models"))
     monkeypatch.setenv("MNIST_LAB_MAX_PARALLEL_RUNS", "0")
+    monkeypatch.setenv("MNIST_LAB_LANGUAGE", "en")  # widgets' labels, as AppTest formats them outside the page
     monkeypatch.delenv("MNIST_LAB_TEACHER_PASSWORD", raising=False)
     yield tmp_path
     for run in runs.list_runs():

@@ -70,6 +70,7 @@ def home(monkeypatch, models, runs, language: str = "en"):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("MNIST_LAB_MODELS_DIR", str(models))
+    monkeypatch.setenv("MNIST_LAB_LANGUAGE", "en")  # widgets' labels, as AppTest formats them outside the page
     monkeypatch.setenv("MNIST_LAB_RUNS_DIR", str(runs))
     at = AppTest.from_file(str(REPO_ROOT / "app.py"))
     at.query_params["lang"] = language

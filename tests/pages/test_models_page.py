@@ -20,6 +20,7 @@ def models(models_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("MNIST_LAB_MODELS_DIR", str(models_copy))
     monkeypatch.setenv("MNIST_LAB_RUNS_DIR", str(tmp_path / "runs"))
     monkeypatch.setenv("MNIST_LAB_MAX_PARALLEL_RUNS", "0")
+    monkeypatch.setenv("MNIST_LAB_LANGUAGE", "en")  # widgets' labels, as AppTest formats them outside the page
     monkeypatch.delenv("MNIST_LAB_TEACHER_PASSWORD", raising=False)
     (models_copy / "SHIPPED").write_text("small-nn-xavier\n")
     return models_copy

@@ -17,6 +17,7 @@ TEACHER = Actor("teacher", teacher=True)
 @pytest.fixture()
 def models(small_models_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("MNIST_LAB_MODELS_DIR", str(small_models_dir))
+    monkeypatch.setenv("MNIST_LAB_LANGUAGE", "en")  # widgets' labels, as AppTest formats them outside the page
     monkeypatch.setenv("MNIST_LAB_RUNS_DIR", str(tmp_path / "runs"))
     return small_models_dir
 

@@ -22,6 +22,7 @@ def stores(tmp_path, monkeypatch):
     """Private stores; the queue is paused (0 parallel runs) so pressing Train starts no TensorFlow."""
     monkeypatch.setenv("MNIST_LAB_RUNS_DIR", str(tmp_path / "runs"))
     monkeypatch.setenv("MNIST_LAB_MODELS_DIR", str(tmp_path / "models"))
+    monkeypatch.setenv("MNIST_LAB_LANGUAGE", "en")  # widgets' labels, as AppTest formats them outside the page
     monkeypatch.setenv("MNIST_LAB_MAX_PARALLEL_RUNS", "0")
     return tmp_path
 
