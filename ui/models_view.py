@@ -13,6 +13,7 @@ from typing import Callable
 import streamlit as st
 
 from core.classroom.roles import Refusal
+from core.datasets.mnist import LECTURE_TRAIN_SIZE
 from core.i18n import _
 from core.i18n.formats import number, percent
 from core.models import manage
@@ -80,7 +81,7 @@ def model_details(entry: ModelEntry) -> None:
     columns = st.columns(4)
     columns[0].metric(_("Test accuracy"), percent(card.test_accuracy, 2))
     columns[1].metric(_("Parameters"), number(card.parameters))
-    columns[2].metric(_("Trained on"), _("{digits} digits").format(digits=number(card.train_limit or 55_000)))
+    columns[2].metric(_("Trained on"), _("{digits} digits").format(digits=number(card.train_limit or LECTURE_TRAIN_SIZE)))
     columns[3].metric(_("Epochs"), number(card.epochs_run))
     st.caption(card.description + (f" · {card.preset}" if card.preset else "") + (f" · {card.created}" if card.created else ""))
     st.download_button(_("Download (.keras and card, zip)"), data=lambda: manage.export_model(entry.name),

@@ -49,9 +49,16 @@ def ensure_run_service() -> StoreUnavailable | None:
 def _move_aside() -> None:
     try:
         move_damaged_store_aside(actor())
-        _start_run_service.clear()
     except Refusal as error:
         st.session_state["run_store_refusal"] = error
+        return
+    try:  # the service of the damaged store, if it had started: stop it; the next page starts a new one
+        keeper, supervisor = _start_run_service(str(runs.database_path()))
+        supervisor.stop()
+        keeper.close()
+    except StoreUnavailable:
+        pass
+    _start_run_service.clear()
 
 
 def store_trouble(error: StoreUnavailable) -> None:

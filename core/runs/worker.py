@@ -148,6 +148,9 @@ def _finish(run: Run, result: Any, preset: Any, logger: MetricLogger) -> str:
     from core.models.card import make_card
     from core.models.store import save_model
 
+    current = runs.get_run(run.id)
+    if current is None or current.status != "running":  # ended by someone else meanwhile: never save behind it
+        return current.status if current else "missing"
     if result.diverged:
         status, saved, problem = "diverged", None, None
     elif result.cancelled or logger.should_stop(force=True):  # a cancel pressed during the test pass still wins

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -66,7 +67,7 @@ def test_a_quick_run_from_the_train_page_grows_on_the_curves_page_and_survives_a
     train_button.click()
     page.get_by_text("Watch its curves").click()
     page.wait_for_url("**/Curves?run=*")
-    run_id = int(page.url.rsplit("run=", 1)[1])
+    run_id = int(parse_qs(urlparse(page.url).query)["run"][0])
 
     first = wait_for(page, lambda: page.evaluate(COST_POINTS) >= 2, 120, "the first points of the cost curve")
     assert first

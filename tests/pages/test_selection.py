@@ -47,3 +47,22 @@ def test_the_draw_page_shows_only_the_chosen_models(models):
     chosen = drawn()
     assert "small-nn-xavier" in page_text(chosen) and "small-softmax" not in page_text(chosen)
     assert len(chosen.metric) == 2  # the ensemble and the one shown model
+
+
+def test_a_bad_card_or_weights_under_the_wrong_card_are_skipped_with_a_note_and_the_rest_answer(models_copy, tmp_path,
+                                                                                                monkeypatch):
+    import json
+
+    monkeypatch.setenv("MNIST_LAB_MODELS_DIR", str(models_copy))
+    monkeypatch.setenv("MNIST_LAB_RUNS_DIR", str(tmp_path / "runs"))
+    monkeypatch.setenv("MNIST_LAB_LANGUAGE", "en")
+    softmax = json.loads((models_copy / "small-softmax.json").read_text())
+    (models_copy / "small-softmax.json").write_text(json.dumps({**softmax, "test_accuracy": "very high"}))
+    impostor = json.loads((models_copy / "small-nn-xavier.json").read_text())  # a 64-unit net's card…
+    (models_copy / "impostor.json").write_text(json.dumps({**impostor, "name": "impostor", "test_accuracy": 0.9938}))
+    (models_copy / "impostor.keras").write_bytes((models_copy / "small-softmax.keras").read_bytes())  # …softmax weights
+    at = drawn()
+    notes = " ".join(warning.value for warning in at.warning)
+    assert "small-softmax.json: a wrong model card (test_accuracy" in notes
+    assert "impostor.keras: its weights (7,850 parameters) are not the model its card describes" in notes
+    assert len(at.metric) == 2 and "small-nn-xavier" in page_text(at)  # the ensemble and the one good model
