@@ -5,8 +5,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# Where `make run` listens: this machine only by default; `make run ADDRESS=0.0.0.0` (or `make classroom`) opens it to
+# the classroom network, and is refused without a teacher password (README, "A classroom server").
+ADDRESS ?=
+SERVE_ADDRESS = import sys; from core.settings import serve_address; address, problem = serve_address(sys.argv[1]); \
+	print(problem or address, file=sys.stderr if problem else sys.stdout); sys.exit(1 if problem else 0)
 
-.PHONY: run test setup setup-test data chromium models bench
+.PHONY: run classroom test setup setup-test data chromium models bench
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +40,11 @@ chromium:
 	@chromium --version
 
 run: setup
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	@address="$$($(PY) -c '$(SERVE_ADDRESS)' '$(ADDRESS)')" && echo "listening on $$address:$(PORT)" && \
+	exec $(PY) -m streamlit run app.py --server.address "$$address" --server.port $(PORT) --server.headless true
+
+classroom:
+	$(MAKE) run ADDRESS=0.0.0.0
 
 test: setup-test
 	$(PY) -m pytest -q
@@ -43,7 +52,7 @@ test: setup-test
 # Re-create the shipped lecture models (see README for the time each takes on 2 cores).
 SHIPPED_PRESETS := softmax nn nn-xavier nn-dropout cnn-lab cnn-deep cnn-drawn
 models: setup
-	for preset in $(SHIPPED_PRESETS); do $(PY) -m core.train --preset $$preset || exit 1; done
+	for preset in $(SHIPPED_PRESETS); do $(PY) -m core.train --preset $$preset --name $$preset --force || exit 1; done
 	$(PY) -m bench.recognition --update-cards
 
 bench: setup

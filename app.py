@@ -7,15 +7,17 @@ from core.i18n import N_, _
 from core.models.store import list_cards
 from ui.home_view import lecture_path, mnist_intro, model_table
 from ui.navigation import link_params, setup_page
-from ui.run_service import ensure_run_service
+from ui.run_service import ensure_run_service, store_trouble
 
 setup_page(N_("Home"), ":material/draw:")
-ensure_run_service()  # after a server restart: mark orphaned runs interrupted, start queued ones
+trouble = ensure_run_service()  # after a server restart: clean up, supervise the runs, start queued ones
 
 st.title("MNIST lab")
 st.markdown(_("Rebuild the MNIST models of *모두를 위한 딥러닝* (labs 10 and 11) step by step, train them with your "
               "own settings, watch the cost fall epoch by epoch, and draw a digit to see what **every** trained "
               "model answers."))
+if trouble is not None:  # the run store is busy or damaged: say so in one line, the rest of the page still works
+    store_trouble(trouble)
 st.header(_("Start here"))
 mnist_intro()
 lecture_path()

@@ -18,11 +18,17 @@ RUNS_DIR_VARIABLE = "MNIST_LAB_RUNS_DIR"
 MAX_PARALLEL_RUNS_VARIABLE = "MNIST_LAB_MAX_PARALLEL_RUNS"
 WORKER_CRASH_VARIABLE = "MNIST_LAB_WORKER_CRASH_AFTER_STEPS"
 LANGUAGE_VARIABLE = "MNIST_LAB_LANGUAGE"
+TEACHER_PASSWORD_VARIABLE = "MNIST_LAB_TEACHER_PASSWORD"
+ADDRESS_VARIABLE = "MNIST_LAB_ADDRESS"
+SECRETS_PASSWORD_KEY = "teacher_password"  # the same password in .streamlit/secrets.toml
 
 DEFAULT_DATA_DIR = REPO_ROOT / "data" / "mnist"
 DEFAULT_MODELS_DIR = REPO_ROOT / "saved_models"
 DEFAULT_RUNS_DIR = REPO_ROOT / "runs"
 DEFAULT_MAX_PARALLEL_RUNS = 1  # a 2-core machine trains one model at a time at full speed
+DEFAULT_ADDRESS = "127.0.0.1"  # `make run` serves this machine only unless the teacher opens it to the classroom
+LOCAL_ADDRESSES = ("127.0.0.1", "localhost", "::1")
+SECRETS_FILES = (REPO_ROOT / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml")
 
 
 def _text(variable: str) -> str:
@@ -70,6 +76,51 @@ def system_locale() -> str:
         if _text(variable):
             return _text(variable)
     return ""
+
+
+def teacher_password(secrets_files: tuple[Path, ...] | None = None) -> str | None:
+    """The teacher's password: $MNIST_LAB_TEACHER_PASSWORD, else `teacher_password` in a Streamlit secrets file.
+
+    None (nothing set): the lab is a single-user desk app and whoever uses it is the teacher.
+    The secrets files are Streamlit's own (the repository's .streamlit/ first, then the home folder's).
+    """
+    value = os.environ.get(TEACHER_PASSWORD_VARIABLE, "")
+    if value.strip():
+        return value
+    import tomllib
+
+    for path in SECRETS_FILES if secrets_files is None else secrets_files:
+        try:
+            secrets = tomllib.loads(Path(path).read_text())
+        except (OSError, ValueError):
+            continue
+        found = secrets.get(SECRETS_PASSWORD_KEY)
+        if isinstance(found, str) and found.strip():
+            return found
+    return None
+
+
+def listen_address() -> str:
+    """Where `make run` listens: $MNIST_LAB_ADDRESS (0.0.0.0: the classroom network), default 127.0.0.1 (this machine)."""
+    return _text(ADDRESS_VARIABLE) or DEFAULT_ADDRESS
+
+
+def is_local_address(address: str) -> bool:
+    """True for an address only this machine can reach."""
+    return address.strip().lower() in LOCAL_ADDRESSES or address.strip().startswith("127.")
+
+
+def serve_address(requested: str = "") -> tuple[str, str | None]:
+    """(address `make run` listens on, a one-line reason to refuse it or None): `requested`, else listen_address().
+
+    Beyond this machine only with a teacher password: otherwise every visitor could delete models.
+    """
+    address = requested.strip() or listen_address()
+    if is_local_address(address) or teacher_password() is not None:
+        return address, None
+    return address, (f"make run: listening on {address} opens the lab to the network, where every visitor could "
+                     f"delete models: set a teacher password first ({TEACHER_PASSWORD_VARIABLE} or "
+                     f"{SECRETS_PASSWORD_KEY} in .streamlit/secrets.toml; README, 'A classroom server')")
 
 
 def quiet_tensorflow() -> None:

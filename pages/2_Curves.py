@@ -7,12 +7,15 @@ from core.runs import store as runs
 from core.runs.records import ACTIVE_STATUSES
 from ui.curves_view import REFRESH_SECONDS, live_area, select_runs
 from ui.navigation import link_params, setup_page
-from ui.run_service import ensure_run_service
+from ui.run_service import ensure_run_service, store_trouble
 
 setup_page(N_("Curves"), ":material/show_chart:")
 AXIS_NAMES = {"step": _("step"), "epoch": _("epoch")}
-ensure_run_service()
+trouble = ensure_run_service()
 st.title(_("Cost curves"))
+if trouble is not None:
+    store_trouble(trouble)
+    st.stop()
 
 all_runs = runs.list_runs()
 if not all_runs:

@@ -5,6 +5,8 @@ import streamlit as st
 from core import settings
 from core.drawing.inference import NO_MODELS_MESSAGE
 from core.i18n import N_
+from core.models.selection import draw_selection
+from ui.draw_selection import apply_selection
 from ui.draw_view import (
     BRUSH_WIDTHS,
     STROKE_WIDTH,
@@ -39,7 +41,7 @@ with st.container(horizontal=True, wrap=True, gap="small", key="draw_top_row"):
             st.button("Clear", key="draw_clear", on_click=clear_canvas, icon=":material/ink_eraser:")
             st.select_slider("Brush (px)", BRUSH_WIDTHS, value=STROKE_WIDTH, key="draw_brush",
                              help="20 px suits a digit drawn about 200 px tall, like MNIST's strokes.")
-    result = engine.predict(image) if image is not None else None
+    result = apply_selection(engine.predict(image), draw_selection()) if image is not None else None
     with st.container(width=150, key="draw_preview_box"):
         if result is not None:
             model_input_preview(result.drawing)

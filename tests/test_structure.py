@@ -19,18 +19,18 @@ from core.settings import REPO_ROOT
 # Most specific prefix wins. Same layer may import each other (the cycle test keeps that honest).
 LAYERS = {
     "core.settings": 0,
-    "core.datasets": 1, "core.i18n": 1,
+    "core.datasets": 1, "core.i18n": 1, "core.classroom": 1,
     "core.lecture.spec": 2, "core.training.summary": 2,
     "core.lecture": 3, "core.models.card": 3,
     "core.lecture.network": 4, "core.models": 4, "core.drawing": 4, "core.training": 4,
     "core.training.trainer": 5, "core.models.evaluation": 5, "core.drawing.inference": 5,
     "core.runs": 6,
     "core.charts": 7,
-    "core.data": 8, "core.train": 8, "core.evaluate": 8, "core.predict": 8,
+    "core.data": 8, "core.train": 8, "core.evaluate": 8, "core.predict": 8, "core.models.__main__": 8,
     "ui": 9,
     "app": 10, "pages": 10,
 }
-COMMAND_LINES = {"core.data", "core.train", "core.evaluate", "core.predict"}
+COMMAND_LINES = {"core.data", "core.train", "core.evaluate", "core.predict", "core.models.__main__"}
 MAX_FILE_LINES = 300
 MAX_FUNCTION_LINES = 60
 

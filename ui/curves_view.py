@@ -9,12 +9,14 @@ import streamlit as st
 
 from core import settings
 from core.charts import comparison, curves, lessons, progress
+from core.classroom.roles import Refusal
 from core.i18n import _, ngettext
 from core.i18n.formats import percent
 from core.runs import dispatcher
 from core.runs import store as runs
 from core.runs.records import Run
 from ui.navigation import is_presenting
+from ui.teacher import actor, is_teacher, show_refusal, visitor_id
 
 LESSON_STYLES = {lessons.Level.ERROR: st.error, lessons.Level.WARNING: st.warning, lessons.Level.INFO: st.info,
                  lessons.Level.SUCCESS: st.success}
@@ -68,8 +70,17 @@ def _show_active(run: Run, metrics: list[dict], places: dict[int, int]) -> None:
             if run.cancel_requested:
                 label += " · " + _("cancelling…")
             st.progress(where.fraction if where else 0.0, text=label)
-    button_column.button(_("Cancel"), key=f"curves_cancel_{run.id}", disabled=run.cancel_requested,
-                         on_click=runs.cancel, args=(run.id,), help=_("Stop this run; nothing is saved."))
+    if is_teacher() or run.owner == visitor_id():  # the server checks again: core.runs.store.cancel
+        button_column.button(_("Cancel"), key=f"curves_cancel_{run.id}", disabled=run.cancel_requested,
+                             on_click=cancel_run, args=(run.id,), help=_("Stop this run; nothing is saved."))
+
+
+def cancel_run(run_id: int) -> None:
+    """The Cancel button's callback: the run's owner or the teacher cancels it; anyone else is told why not."""
+    try:
+        runs.cancel(run_id, actor())
+    except Refusal as error:
+        st.session_state["curves_refusal"] = error
 
 
 def _shown(row: dict) -> dict[str, str]:
@@ -94,8 +105,14 @@ def compare_runs(selected: Sequence[Run]) -> None:
 
 def live_area(run_ids: Sequence[int], axis: str, log_cost: bool, statuses: dict[int, str]) -> None:
     """Progress, curves and results of the selected runs; the page runs it as a fragment while any is active."""
-    dispatcher.reconcile()
-    selected = [run for run in (runs.get_run(run_id) for run_id in run_ids) if run is not None]
+    if refusal := st.session_state.pop("curves_refusal", None):
+        show_refusal(refusal)
+    try:
+        dispatcher.reconcile()
+        selected = [run for run in (runs.get_run(run_id) for run_id in run_ids) if run is not None]
+    except runs.StoreUnavailable as error:
+        st.warning(error.localized(), icon=":material/database:")
+        return
     if any(statuses.get(run.id) != run.status for run in selected):
         st.rerun(scope="app")  # a run started or ended: redraw the page (and stop refreshing if nothing is active)
     data = [(run, runs.get_metrics(run.id)) for run in selected]

@@ -12,12 +12,14 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.i18n import LANGUAGES, N_, _, use_language_source
 from core.i18n.catalog import PSEUDO_LANGUAGE, default_language
+from ui.teacher import teacher_sidebar
 
 PAGES = [
     ("app.py", N_("Home"), ":material/home:"),
     ("pages/1_Train.py", N_("Train"), ":material/model_training:"),
     ("pages/2_Curves.py", N_("Curves"), ":material/show_chart:"),
     ("pages/3_Draw.py", N_("Draw"), ":material/draw:"),
+    ("pages/4_Models.py", N_("Models"), ":material/inventory_2:"),
 ]
 LANGUAGE_KEY = "lang"  # in the session and in the address
 PRESENT_KEY = "present"
@@ -94,4 +96,5 @@ def setup_page(title: str, icon: str) -> None:
                              on_change=_switch_language, label_visibility="collapsed")
         st.toggle(_("Presentation mode"), key=PRESENT_KEY,
                   help=_("Larger type for a projector, with the sidebar folded away. The page address keeps it."))
+        teacher_sidebar()
         st.divider()

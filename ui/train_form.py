@@ -3,7 +3,9 @@
 Choosing a preset fills the controls (an on_change callback writes their session state);
 settings the controls do not show (σ of the initialiser, the summed cost, …) come from the
 preset. A spec that differs from its preset is a custom model. Invalid settings are
-explained under the control that causes them, never as a traceback.
+explained under the control that causes them, never as a traceback. The settings live in the
+page's address too (ui.lesson_link), so a link or a reload reproduces them. The model's default
+name is the preset and a short id (and -custom, -quick), never a saved model's.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from core.i18n import N_, _
 from core.lecture.presets import PRESETS, Preset
 from core.lecture.spec import ACTIVATIONS, OPTIMIZERS, WEIGHT_INITIALIZERS, ModelSpec, SpecError
-from core.models.store import sanitize_name
+from ui import lesson_link
 
 DEFAULT_PRESET = "softmax"
-FAMILIES = {"softmax": "Softmax (no hidden layer)", "mlp": "Fully connected (ReLU net)", "cnn": "CNN (conv blocks)"}
+FAMILIES = {"softmax": N_("Softmax (no hidden layer)"), "mlp": N_("Fully connected (ReLU net)"),
+            "cnn": N_("CNN (conv blocks)")}
 WIDTHS = (16, 32, 50, 64, 128, 256, 512, 625, 1024, 2048)
 FIRST_FILTERS = (8, 16, 32, 64)
 KERNEL_SIZES = (3, 5, 7)
@@ -26,7 +30,12 @@ LEARNING_RATES = (1e-5, 3e-5, 1e-4, 3e-4, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.
 BATCH_SIZES = (16, 32, 50, 64, 100, 128, 256, 512, 1024)
 L2_FACTORS = (0.0, 1e-4, 1e-3, 0.005, 0.01, 0.05, 0.1)
 QUICK_RUN_SIZES = (1_000, 2_000, 5_000, 10_000, 20_000)
+DEFAULT_QUICK_SIZE = 5_000
+LENGTH_UNITS = {"epochs": N_("epochs"), "steps": N_("steps")}
 PERSIST = "session"  # the settings survive a visit to the Curves page
+URL_FIELDS = lesson_link.url_fields({"families": tuple(FAMILIES), "filters": FIRST_FILTERS, "kernels": KERNEL_SIZES,
+                                     "widths": WIDTHS, "l2": L2_FACTORS, "learning_rates": LEARNING_RATES,
+                                     "batch_sizes": BATCH_SIZES, "quick_sizes": QUICK_RUN_SIZES})
 # The ModelSpec field a SpecError names → the control that sets it (others show at the top of the form).
 FIELD_CONTROLS = {
     "keep_prob": "train_keep_prob", "learning_rate": "train_learning_rate", "hidden_units": "train_hidden_layers",
@@ -46,6 +55,7 @@ class FormResult:
     errors: dict[str, str]
     name: str | None = None
     train_limit: int | None = None
+    replace: bool = False  # the teacher chose to replace the saved model of this name
 
     @property
     def is_custom(self) -> bool:
@@ -80,11 +90,29 @@ def _controls_from_spec(spec: ModelSpec) -> dict[str, Any]:
     }
 
 
+def control_defaults(preset: Preset) -> dict[str, Any]:
+    """Every control's value for a preset, the quick-run controls included: what the address leaves out."""
+    return {**_controls_from_spec(preset.spec), "train_quick": False, "train_quick_size": DEFAULT_QUICK_SIZE}
+
+
 def fill_from_preset() -> None:
-    """on_change of the preset picker: put the preset's settings into every control, and its name."""
+    """on_change of the preset picker: put the preset's settings into every control (the name follows the preset)."""
     preset = PRESETS[st.session_state["train_preset"]]
     st.session_state.update(_controls_from_spec(preset.spec))
-    st.session_state["train_name"] = preset.name
+
+
+def _first_visit() -> None:
+    """A new session: the preset and settings of the address (a lesson link, a reload), else the default preset."""
+    preset, ignored = lesson_link.preset_from_url(DEFAULT_PRESET)
+    st.session_state["train_preset"] = preset
+    fill_from_preset()
+    st.session_state["train_quick_size"] = DEFAULT_QUICK_SIZE
+    values, more_ignored = lesson_link.controls_from_url(URL_FIELDS)
+    st.session_state.update(values)
+    if ignored or more_ignored:
+        st.session_state["train_link_ignored"] = ignored + more_ignored
+
+
 
 
 def _spec_from_controls(base: ModelSpec, values: dict[str, Any]) -> ModelSpec:
@@ -107,79 +135,96 @@ def _spec_from_controls(base: ModelSpec, values: dict[str, Any]) -> ModelSpec:
     )
 
 
+# What the list of changes calls the settings the controls change (others: their field name).
+CHANGE_LABELS = {
+    "conv_filters": N_("conv filters"), "conv_kernel_size": N_("conv kernel size"), "hidden_units": N_("hidden units"),
+    "activation": N_("activation"), "weight_init": N_("weight init"), "keep_prob": N_("keep prob"),
+    "batch_norm": N_("batch norm"), "l2": N_("l2"), "optimizer": N_("optimizer"), "learning_rate": N_("learning rate"),
+    "batch_size": N_("batch size"), "epochs": N_("epochs"), "steps": N_("steps"),
+    "early_stopping_patience": N_("early stopping patience"), "tf1_draw_seed": N_("tf1 draw seed"),
+}
+
+
 def _changes(preset_spec: ModelSpec, spec: ModelSpec) -> list[str]:
     changes = []
     for field in dataclasses.fields(ModelSpec):
         old, new = getattr(preset_spec, field.name), getattr(spec, field.name)
         if old != new:
-            changes.append(f"{field.name.replace('_', ' ')} {_show(old)} → {_show(new)}")
+            label = _(CHANGE_LABELS[field.name]) if field.name in CHANGE_LABELS else field.name.replace("_", " ")
+            changes.append(f"{label} {_show(old)} → {_show(new)}")
     return changes
 
 
 def _show(value: Any) -> str:
     if isinstance(value, tuple):
-        return "(" + ", ".join(str(v) for v in value) + ")" if value else "none"
+        return "(" + ", ".join(str(v) for v in value) + ")" if value else _("none")
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _architecture_controls(sidebar: Any, slot: Callable[[str], None], family: str) -> None:
     """Conv blocks, dense layers and activation: what the family has."""
     if family == "cnn":
-        sidebar.slider("Conv blocks (conv → pool)", 1, 3, key="train_conv_blocks", persist_state=PERSIST,
-                       help="Each block halves the image: 28 → 14 → 7 → 4.")
+        sidebar.slider(_("Conv blocks (conv → pool)"), 1, 3, key="train_conv_blocks", persist_state=PERSIST,
+                       help=_("Each block halves the image: 28 → 14 → 7 → 4."))
         slot("train_conv_blocks")
-        sidebar.select_slider("Filters in the first block (doubling per block)", FIRST_FILTERS, key="train_conv_filters",
+        sidebar.select_slider(_("Filters in the first block (doubling per block)"), FIRST_FILTERS, key="train_conv_filters",
                               persist_state=PERSIST)
         slot("train_conv_filters")
-        sidebar.select_slider("Kernel size", KERNEL_SIZES, key="train_kernel", format_func=lambda k: f"{k}×{k}",
+        sidebar.select_slider(_("Kernel size"), KERNEL_SIZES, key="train_kernel", format_func=lambda k: f"{k}×{k}",
                               persist_state=PERSIST)
     if family != "softmax":
-        sidebar.slider("Fully connected layers" if family == "cnn" else "Hidden layers", 0 if family == "cnn" else 1, 10,
+        sidebar.slider(_("Fully connected layers") if family == "cnn" else _("Hidden layers"), 0 if family == "cnn" else 1, 10,
                        key="train_hidden_layers", persist_state=PERSIST)
         slot("train_hidden_layers")
-        sidebar.select_slider("Units per layer", WIDTHS, key="train_width", persist_state=PERSIST)
+        sidebar.select_slider(_("Units per layer"), WIDTHS, key="train_width", persist_state=PERSIST)
         slot("train_width")
-        sidebar.selectbox("Activation", ACTIVATIONS, key="train_activation", persist_state=PERSIST)
+        sidebar.selectbox(_("Activation"), ACTIVATIONS, key="train_activation", persist_state=PERSIST)
 
 
 def _training_controls(sidebar: Any, slot: Callable[[str], None], family: str) -> None:
     """Initialiser, regularisation, optimizer, batch size and training length."""
-    sidebar.selectbox("Initialiser (weights)", WEIGHT_INITIALIZERS, key="train_weight_init", persist_state=PERSIST,
-                      help="xavier = Glorot uniform (Keras' default); random_normal uses the preset's σ.")
+    sidebar.selectbox(_("Initialiser (weights)"), WEIGHT_INITIALIZERS, key="train_weight_init", persist_state=PERSIST,
+                      help=_("xavier = Glorot uniform (Keras' default); random_normal uses the preset's σ."))
     slot("train_weight_init")
     if family != "softmax":
-        sidebar.slider("keep_prob (dropout)", 0.0, 1.0, step=0.05, key="train_keep_prob", persist_state=PERSIST,
-                       help="Fraction of units kept in training; Keras Dropout(rate = 1 - keep_prob). Tests use every unit.")
+        sidebar.slider(_("keep_prob (dropout)"), 0.0, 1.0, step=0.05, key="train_keep_prob", persist_state=PERSIST,
+                       help=_("Fraction of units kept in training; Keras Dropout(rate = 1 - keep_prob). Tests use every "
+                              "unit."))
         slot("train_keep_prob")
-        sidebar.toggle("Batch norm", key="train_batch_norm", persist_state=PERSIST)
-    sidebar.select_slider("L2 (weight decay)", L2_FACTORS, key="train_l2", format_func=_show, persist_state=PERSIST)
+        sidebar.toggle(_("Batch norm"), key="train_batch_norm", persist_state=PERSIST)
+    sidebar.select_slider(_("L2 (weight decay)"), L2_FACTORS, key="train_l2", format_func=_show, persist_state=PERSIST)
     slot("train_l2")
-    sidebar.selectbox("Optimizer", OPTIMIZERS, key="train_optimizer", persist_state=PERSIST)
-    sidebar.select_slider("Learning rate", LEARNING_RATES, key="train_learning_rate", format_func=_show,
+    sidebar.selectbox(_("Optimizer"), OPTIMIZERS, key="train_optimizer", persist_state=PERSIST)
+    sidebar.select_slider(_("Learning rate"), LEARNING_RATES, key="train_learning_rate", format_func=_show,
                           persist_state=PERSIST)
     slot("train_learning_rate")
-    sidebar.select_slider("Batch size", BATCH_SIZES, key="train_batch_size", persist_state=PERSIST)
+    sidebar.select_slider(_("Batch size"), BATCH_SIZES, key="train_batch_size", persist_state=PERSIST)
     slot("train_batch_size")
-    sidebar.radio("Train for", ("epochs", "steps"), key="train_length_unit", horizontal=True, persist_state=PERSIST)
+    sidebar.radio(_("Train for"), ("epochs", "steps"), key="train_length_unit", horizontal=True, persist_state=PERSIST,
+                  format_func=lambda unit: _(LENGTH_UNITS[unit]))
     if st.session_state["train_length_unit"] == "epochs":
-        sidebar.slider("Epochs", 1, 50, key="train_epochs", persist_state=PERSIST)
+        sidebar.slider(_("Epochs"), 1, 50, key="train_epochs", persist_state=PERSIST)
         slot("train_epochs")
     else:
-        sidebar.number_input("Steps (batches)", min_value=1, max_value=1_000_000, step=100, key="train_steps",
+        sidebar.number_input(_("Steps (batches)"), min_value=1, max_value=1_000_000, step=100, key="train_steps",
                              persist_state=PERSIST)
         slot("train_steps")
-    sidebar.toggle("Early stopping", key="train_early_stopping", persist_state=PERSIST,
-                   help="Stop when validation accuracy has not improved for `patience` epochs.")
+    sidebar.toggle(_("Early stopping"), key="train_early_stopping", persist_state=PERSIST,
+                   help=_("Stop when validation accuracy has not improved for `patience` epochs."))
     if st.session_state["train_early_stopping"]:
-        sidebar.slider("Patience (epochs)", 1, 10, key="train_patience", persist_state=PERSIST)
+        sidebar.slider(_("Patience (epochs)"), 1, 10, key="train_patience", persist_state=PERSIST)
         slot("train_patience")
+
+
+def _spec_error(error: SpecError) -> str:
+    """A setting's error in the visitor's language (the detail, from core.lecture.spec, stays in English)."""
+    return _("Not allowed: {detail}").format(detail=str(error))
 
 
 def model_settings() -> FormResult:
     """Draw the sidebar (preset + settings) and return the spec it describes, or its errors."""
     if "train_preset" not in st.session_state:
-        st.session_state["train_preset"] = DEFAULT_PRESET
-        fill_from_preset()
+        _first_visit()
     if st.session_state.get("train_family") == "mlp" and st.session_state.get("train_hidden_layers", 1) < 1:
         st.session_state["train_hidden_layers"] = 1  # a CNN may have no dense layer; a ReLU net has at least one
     sidebar = st.sidebar
@@ -188,11 +233,12 @@ def model_settings() -> FormResult:
     def slot(key: str) -> None:
         slots[key] = sidebar.empty()
 
-    sidebar.selectbox("Lecture preset", list(PRESETS), key="train_preset", on_change=fill_from_preset,
-                      format_func=lambda name: f"{name} — {PRESETS[name].title}", persist_state=PERSIST,
-                      help="Fills every control with the lecture's settings. Change any control for a custom model.")
+    sidebar.selectbox(_("Lecture preset"), list(PRESETS), key="train_preset", on_change=fill_from_preset,
+                      format_func=lambda name: f"{name} — {_(PRESETS[name].title)}", persist_state=PERSIST,
+                      help=_("Fills every control with the lecture's settings. Change any control for a custom model."))
     slot("train_general")
-    sidebar.radio("Model", list(FAMILIES), key="train_family", format_func=FAMILIES.get, persist_state=PERSIST)
+    sidebar.radio(_("Model"), list(FAMILIES), key="train_family", format_func=lambda family: _(FAMILIES[family]),
+                  persist_state=PERSIST)
     family = st.session_state["train_family"]
     _architecture_controls(sidebar, slot, family)
     _training_controls(sidebar, slot, family)
@@ -206,37 +252,7 @@ def model_settings() -> FormResult:
     try:
         spec.validate()
     except SpecError as error:
-        errors[FIELD_CONTROLS.get(error.field, "train_general")] = str(error)
+        errors[FIELD_CONTROLS.get(error.field, "train_general")] = _spec_error(error)
     for key, message in errors.items():
         (slots.get(key) or slots["train_general"]).error(message)
     return FormResult(preset=preset, spec=None if errors else spec, changes=_changes(preset.spec, spec), errors=errors)
-
-
-def launch_settings(form: FormResult) -> FormResult:
-    """Draw the model name and the quick-run choice (main area); adds them, and their errors, to `form`."""
-    custom_name = f"{form.preset.name}-custom"
-    name = st.session_state.get("train_name")
-    if name is None or (form.is_custom and name == form.preset.name) or (not form.is_custom and name == custom_name):
-        # Until the user types a name: a custom model must not replace the preset's saved model.
-        st.session_state["train_name"] = custom_name if form.is_custom else form.preset.name
-    left, right = st.columns(2)
-    left.text_input("Save the trained model as", key="train_name", max_chars=64, persist_state=PERSIST,
-                    help="Letters, digits, '-' and '_'. The Draw page lists it under this name.")
-    try:
-        form.name = sanitize_name(st.session_state["train_name"])
-        if form.name != st.session_state["train_name"].strip():
-            left.caption(f"Saved as **{form.name}**")
-    except ValueError as error:
-        form.errors["train_name"] = str(error)
-        left.error(str(error))
-    right.toggle("Quick run: train on a slice of the digits", key="train_quick", persist_state=PERSIST,
-                 help="For class demos: the same model, trained on the first N of the 55,000 training digits.")
-    if st.session_state.get("train_quick"):
-        size = right.select_slider("Training digits", QUICK_RUN_SIZES, value=5_000, key="train_quick_size",
-                                   format_func=lambda n: f"{n:,}", persist_state=PERSIST)
-        batch_size = st.session_state["train_batch_size"]
-        if size < batch_size:
-            form.errors["train_quick_size"] = f"the slice ({size:,} digits) is smaller than one batch ({batch_size:,})"
-            right.error(form.errors["train_quick_size"])
-        form.train_limit = size
-    return form

@@ -12,7 +12,7 @@ from typing import Any
 
 from core.i18n import N_, _
 from core.i18n.formats import clock, number, percent
-from core.runs.records import Run, RunResult
+from core.runs.records import Run, RunResult, localized_error
 
 OVERFITTING_GAP = 0.02  # train − test accuracy above this is overfitting (lab-10-4's deep net, seed 003 without L2)
 ONE_CLASS_ACCURACY = 0.098  # a model predicting one digit: ~980 of the 10,000 test digits
@@ -61,10 +61,10 @@ def lessons(run: Run) -> list[Lesson]:
         return [_divergence_lesson(run, label)]
     if run.status == "failed":
         return [(Level.ERROR, _("{run} **failed:** {reason}. Nothing was saved; other runs are not affected.").format(
-            run=label, reason=run.error or _("no reason recorded")))]
+            run=label, reason=localized_error(run) or _("no reason recorded")))]
     if run.status == "interrupted":
         return [(Level.WARNING, _("{run} was **interrupted**: {reason}. Train it again.").format(
-            run=label, reason=run.error or _("its worker process was gone")))]
+            run=label, reason=localized_error(run) or _("its worker process was gone")))]
     if run.status == "cancelled":
         steps = run.result.steps_run if run.result else 0
         return [(Level.INFO, _("{run} was **cancelled** after {steps} steps. Nothing was saved.").format(

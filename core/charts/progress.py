@@ -32,7 +32,7 @@ def progress(run: Run, metrics: Sequence[dict[str, Any]], now: float) -> Progres
     elapsed = now - run.started_at
     steps = [m for m in metrics if m["kind"] == "step"]
     if not steps:
-        return Progress(0.0, _("{phase} · {elapsed} elapsed").format(phase=phase_text(run.phase or "starting"),
+        return Progress(0.0, _("{phase} · {elapsed} elapsed").format(phase=phase_text(run.phase or STARTING),
                                                                      elapsed=clock(elapsed)), elapsed, None)
     last, total = steps[-1], run.total_steps
     fraction = min(1.0, last["step"] / total)
@@ -55,14 +55,12 @@ def progress(run: Run, metrics: Sequence[dict[str, Any]], now: float) -> Progres
     return Progress(fraction, " · ".join(parts), elapsed, eta)
 
 
-# What a worker says it is doing (core.runs): English ids in the store, shown in the visitor's language.
-PHASES = (N_("starting"), N_("loading MNIST"), N_("importing TensorFlow and building the model"), N_("training"),
-          N_("testing on the 10,000 test digits"), N_("saving the model"))
+STARTING = N_("starting")  # the dispatcher's phase for a worker that has not reported yet (core.runs.store)
 
 
 def phase_text(phase: str) -> str:
-    """A worker's phase in the language in use (an unknown phase as it is)."""
-    return _(phase) if phase in PHASES else phase
+    """A worker's phase (an English message id, marked where the worker sets it) in the language in use."""
+    return _(phase) if phase else phase
 
 
 def divergence_step(run: Run, metrics: Sequence[dict[str, Any]]) -> int | None:

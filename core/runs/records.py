@@ -3,9 +3,12 @@
     queued ──► running ──► finished | diverged | cancelled | failed | interrupted
        └──► cancelled | failed
 
-"interrupted": the server restarted and the run's worker process was gone. "failed": the
-worker raised, or died while the server was watching it; the reason is kept. The store
+"interrupted": the computer restarted while the run trained (its boot id changed), so its worker
+was gone. "failed": the worker raised, or died (its exit code or signal is the reason). The store
 (core.runs.store) enforces the life cycle inside its SQL; this module only describes it.
+
+A run's error is kept twice: in English (`error`) for logs and command lines, and as an English
+message id with its values (`error_info`) that `localized_error` shows in the visitor's language.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import dataclasses
 from typing import Any
 
 from core.datasets.mnist import LECTURE_TRAIN_SIZE
+from core.i18n import _
 from core.lecture.spec import ModelSpec
 from core.training.summary import TrainingSummary
 
@@ -72,6 +76,15 @@ class Run:
     error: str | None
     result: RunResult | None
     options: dict[str, Any]
+    owner: str | None = None  # the visitor who started it (core.classroom.roles.Actor.owner)
+    trainer_pid: int | None = None  # the training process; `pid` is its monitor, which the dispatcher started
+    boot_id: str | None = None  # the computer's boot when it started: a different one now means a restart
+    error_info: dict[str, Any] | None = None  # {"message": English message id, "params": {...}}
+
+    @property
+    def is_quick(self) -> bool:
+        """True for a quick run (a slice of the training digits)."""
+        return self.train_limit is not None and self.train_limit < LECTURE_TRAIN_SIZE
 
     @property
     def is_active(self) -> bool:
@@ -107,3 +120,24 @@ class Run:
     def label(self) -> str:
         """Short stable label, e.g. '#3 nn-xavier'."""
         return f"#{self.id} {self.name}"
+
+
+def error_info(message: str, **params: Any) -> dict[str, Any]:
+    """A run error as stored: the English message id (marked with N_ where it is written) and its values."""
+    return {"message": message, "params": params}
+
+
+def english_error(info: dict[str, Any]) -> str:
+    """The stored error in English (logs, command lines, and the plain `error` column)."""
+    return info["message"].format(**info.get("params", {}))
+
+
+def localized_error(run: Run) -> str | None:
+    """The run's error in the language in use: its message id translated, else the English text as stored."""
+    info = run.error_info
+    if isinstance(info, dict) and isinstance(info.get("message"), str):
+        try:
+            return _(info["message"]).format(**info.get("params", {}))
+        except (KeyError, IndexError, ValueError):
+            pass
+    return run.error

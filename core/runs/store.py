@@ -1,124 +1,58 @@
 """The run store: every training run, its status, its metrics and the queue, in SQLite (WAL).
 
-A run is one training job. The page creates it (`create_run`, status "queued");
-`core.runs.dispatcher` starts the oldest queued runs, each in its own OS process
-(`python -m core.runs.worker RUN_ID`), while at most `settings.max_parallel_runs()` train at
-once; the worker writes metrics and the final status. Any tab, page or server can read any
-run. Connections are short-lived (one per call) so many processes can share the file; WAL
-lets readers watch while a worker writes. This module owns the schema and every SQL
-statement on it; the life cycle it enforces is described in core.runs.records.
+A run is one training job. The page creates it (`core.runs.admission.submit_run` checks the
+visitor's limits, then `create_run`, status "queued"); `core.runs.dispatcher` starts the oldest
+queued runs, each in its own OS process (`python -m core.runs.worker RUN_ID`), while at most
+`settings.max_parallel_runs()` train at once; the worker writes metrics and the final status. Any
+tab, page or server can read any run. The file, its schema and its errors are
+core.runs.database's; this module holds every SQL statement on runs and metrics. The life cycle
+it enforces is described in core.runs.records. Cancelling is the run's owner's or the teacher's.
 """
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 import json
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 from core import settings
+from core.classroom.roles import Actor, PermissionDenied, require_teacher
 from core.datasets.mnist import LECTURE_TRAIN_SIZE
+from core.i18n import N_
 from core.lecture.spec import ModelSpec
 from core.models.store import sanitize_name
-from core.runs.records import ALLOWED_FROM, FINAL_STATUSES, InvalidTransition, Run, RunResult
+from core.runs.database import (  # noqa: F401 - the store's public face: callers need only this module
+    DATABASE_NAME,
+    StoreBusy,
+    StoreDamaged,
+    StoreUnavailable,
+    connect,
+    database_path,
+    hold_open,
+    set_busy_timeout,
+    wait_for_writers,
+)
+from core.runs.records import ALLOWED_FROM, FINAL_STATUSES, InvalidTransition, Run, RunResult, english_error
 
-DATABASE_NAME = "runs.sqlite3"
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT NOT NULL,
-    spec TEXT NOT NULL,
-    preset TEXT,
-    status TEXT NOT NULL,
-    phase TEXT NOT NULL DEFAULT '',
-    queued_at REAL NOT NULL,
-    started_at REAL,
-    finished_at REAL,
-    pid INTEGER,
-    cancel_requested INTEGER NOT NULL DEFAULT 0,
-    error TEXT,
-    result TEXT,
-    options TEXT NOT NULL DEFAULT '{}'
-);
-CREATE TABLE IF NOT EXISTS metrics (
-    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-    kind TEXT NOT NULL,
-    step INTEGER NOT NULL,
-    epoch INTEGER NOT NULL,
-    member INTEGER NOT NULL DEFAULT 0,
-    cost REAL,
-    accuracy REAL,
-    validation_cost REAL,
-    validation_accuracy REAL,
-    seconds REAL,
-    logged_at REAL
-);
-CREATE INDEX IF NOT EXISTS metrics_by_run ON metrics (run_id, kind, step);
-CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status, id);
-"""
 _METRIC_COLUMNS = ("kind", "step", "epoch", "member", "cost", "accuracy", "validation_cost", "validation_accuracy",
                    "seconds", "logged_at")
-_initialised: set[Path] = set()
 
 
-def database_path() -> Path:
-    """The SQLite file of the run store."""
-    return settings.runs_dir() / DATABASE_NAME
+@dataclasses.dataclass(frozen=True)
+class QueueCounts:
+    """The queue as one transaction sees it, for an admission check that no other tab can race past."""
+
+    active: int  # runs queued or running, everyone's
+    active_for_owner: int  # of those, the asking visitor's
+    active_names: frozenset[str]  # names of the active runs (a new run must not share one)
 
 
 def log_path(run_id: int) -> Path:
     """The worker's stdout/stderr for one run (tracebacks land here)."""
     return settings.runs_dir() / f"run-{run_id}.log"
-
-
-@contextlib.contextmanager
-def connect(immediate: bool = False) -> Iterator[sqlite3.Connection]:
-    """A short-lived connection in one transaction (IMMEDIATE: take the write lock first); always closes."""
-    path = database_path()
-    if path not in _initialised:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
-    try:
-        connection.row_factory = sqlite3.Row
-        connection.execute("PRAGMA busy_timeout = 30000")
-        if path not in _initialised:
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.executescript(_SCHEMA)
-            _initialised.add(path)
-        connection.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: durable enough, no fsync per write
-        connection.execute("PRAGMA foreign_keys = ON")
-        connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
-        yield connection
-        connection.execute("COMMIT")
-    except BaseException:
-        if connection.in_transaction:
-            connection.execute("ROLLBACK")
-        raise
-    finally:
-        connection.close()
-
-
-def wait_for_writers() -> None:
-    """Block until no process holds the write lock: a dispatcher commits the runs it started before releasing it."""
-    with connect(immediate=True):
-        pass
-
-
-def hold_open() -> sqlite3.Connection:
-    """An idle connection for a long-lived process (worker, server) to keep until it exits.
-
-    When the last connection to a WAL database closes, SQLite checkpoints and deletes the WAL,
-    and the next write recreates and syncs it: ~3 ms per short-lived write instead of ~0.1 ms.
-    One connection held open avoids that; it holds no transaction, so checkpoints still run.
-    """
-    with connect():  # creates the store and its schema if needed
-        pass
-    connection = sqlite3.connect(database_path(), timeout=30, isolation_level=None, check_same_thread=False)
-    connection.execute("SELECT COUNT(*) FROM runs").fetchall()  # attach to the WAL; read to the end: no snapshot kept
-    return connection
 
 
 def _decode(row: sqlite3.Row) -> Run:
@@ -127,22 +61,31 @@ def _decode(row: sqlite3.Row) -> Run:
         status=row["status"], phase=row["phase"], queued_at=row["queued_at"], started_at=row["started_at"],
         finished_at=row["finished_at"], pid=row["pid"], cancel_requested=bool(row["cancel_requested"]),
         error=row["error"], result=RunResult.from_dict(json.loads(row["result"])) if row["result"] else None,
-        options=json.loads(row["options"] or "{}"),
+        options=json.loads(row["options"] or "{}"), owner=row["owner"], trainer_pid=row["trainer_pid"],
+        boot_id=row["boot_id"], error_info=json.loads(row["error_info"]) if row["error_info"] else None,
     )
 
 
-def create_run(spec: ModelSpec, name: str, preset: str | None = None, train_limit: int | None = None,
-               **options: Any) -> int:
-    """Queue a new run (the spec is validated, the name sanitised); returns its id."""
+def create_run(spec: ModelSpec, name: str, preset: str | None = None, train_limit: int | None = None, *,
+               owner: str | None = None, admit: Callable[[QueueCounts], None] | None = None, **options: Any) -> int:
+    """Queue a new run (the spec is validated, the name sanitised); returns its id.
+
+    `admit(counts)`, if given, sees the queue inside the same write transaction and may raise to refuse
+    the run: two tabs pressing Train at once cannot both slip under a limit.
+    """
     spec.validate()
     if train_limit is not None and not (spec.batch_size <= train_limit <= LECTURE_TRAIN_SIZE):
         raise ValueError(f"train_limit must be from the batch size ({spec.batch_size}) to {LECTURE_TRAIN_SIZE:,}, "
                          f"got {train_limit!r}")
     all_options = {**options, "train_limit": train_limit}
-    with connect() as connection:
+    with connect(immediate=True) as connection:
+        if admit is not None:
+            rows = connection.execute("SELECT name, owner FROM runs WHERE status IN ('queued', 'running')").fetchall()
+            admit(QueueCounts(len(rows), sum(1 for row in rows if owner is not None and row["owner"] == owner),
+                              frozenset(row["name"] for row in rows)))
         cursor = connection.execute(
-            "INSERT INTO runs (name, spec, preset, status, queued_at, options) VALUES (?, ?, ?, 'queued', ?, ?)",
-            (sanitize_name(name), spec.to_json(), preset, time.time(), json.dumps(all_options)),
+            "INSERT INTO runs (name, spec, preset, status, queued_at, options, owner) VALUES (?, ?, ?, 'queued', ?, ?, ?)",
+            (sanitize_name(name), spec.to_json(), preset, time.time(), json.dumps(all_options), owner),
         )
         return int(cursor.lastrowid)
 
@@ -169,25 +112,33 @@ def queue_positions() -> dict[int, int]:
 
 
 def set_status(run_id: int, status: str, *, error: str | None = None, result: RunResult | None = None,
-               pid: int | None = None) -> None:
-    """Move a run to `status`; InvalidTransition if its life cycle does not allow it from where it is."""
+               pid: int | None = None, error_info: dict[str, Any] | None = None) -> None:
+    """Move a run to `status`; InvalidTransition if its life cycle does not allow it from where it is.
+
+    `error_info` (core.runs.records.error_info) is the error as a translatable message; `error` defaults to its English.
+    """
     if status not in ALLOWED_FROM:
         raise InvalidTransition(f"cannot set status {status!r}; one of {', '.join(ALLOWED_FROM)}")
     now = time.time()
     with connect() as connection:
-        _transition(connection, run_id, status, now, error=error, result=result, pid=pid)
+        _transition(connection, run_id, status, now, error=error, result=result, pid=pid, error_info=error_info)
 
 
 def _transition(connection: sqlite3.Connection, run_id: int, status: str, now: float, *, error: str | None = None,
-                result: RunResult | None = None, pid: int | None = None) -> None:
+                result: RunResult | None = None, pid: int | None = None, error_info: dict[str, Any] | None = None,
+                boot_id: str | None = None) -> None:
     allowed = ALLOWED_FROM[status]
     final = status in FINAL_STATUSES
+    if error_info is not None and error is None:
+        error = english_error(error_info)
     cursor = connection.execute(
         f"UPDATE runs SET status = ?, error = COALESCE(?, error), result = COALESCE(?, result), pid = COALESCE(?, pid), "
+        f"error_info = COALESCE(?, error_info), boot_id = COALESCE(?, boot_id), "
         f"started_at = CASE WHEN ? = 'running' THEN ? ELSE started_at END, "
         f"finished_at = CASE WHEN ? THEN ? ELSE finished_at END, phase = CASE WHEN ? THEN '' ELSE phase END "
         f"WHERE id = ? AND status IN ({', '.join('?' * len(allowed))})",
-        (status, error, json.dumps(result.to_dict()) if result is not None else None, pid, status, now, final, now, final,
+        (status, error, json.dumps(result.to_dict()) if result is not None else None, pid,
+         json.dumps(error_info) if error_info is not None else None, boot_id, status, now, final, now, final,
          int(run_id), *allowed),
     )
     if cursor.rowcount == 0:
@@ -224,18 +175,42 @@ def get_metrics(run_id: int) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-def cancel(run_id: int) -> str:
-    """Cancel a run: a queued one at once, a running one at its worker's next check; returns its status."""
+def set_trainer_pid(run_id: int, pid: int) -> None:
+    """The training process's pid, written by itself as it starts (its monitor's pid is the run's `pid`)."""
+    with connect() as connection:
+        connection.execute("UPDATE runs SET trainer_pid = ? WHERE id = ?", (int(pid), int(run_id)))
+
+
+def cancel(run_id: int, actor: Actor) -> str:
+    """Cancel a run: a queued one at once, a running one at its worker's next check; returns its status.
+
+    Only the visitor who started the run, or the teacher, may cancel it (PermissionDenied otherwise).
+    Cancelling a run that has already ended changes nothing. The status is read and changed under the
+    write lock, so a cancel racing the dispatcher that starts the run still takes effect: it then
+    becomes the cancel flag, which the worker reads before it trains and again before it saves.
+    """
     with connect(immediate=True) as connection:
-        row = connection.execute("SELECT status FROM runs WHERE id = ?", (int(run_id),)).fetchone()
+        row = connection.execute("SELECT status, owner FROM runs WHERE id = ?", (int(run_id),)).fetchone()
         if row is None:
             raise ValueError(f"no run {run_id}")
+        if not actor.teacher and (row["owner"] is None or row["owner"] != actor.owner):
+            raise PermissionDenied(N_("Only the teacher can cancel another visitor's run."))
         if row["status"] == "queued":
             _transition(connection, run_id, "cancelled", time.time())
             return "cancelled"
         if row["status"] == "running":
             connection.execute("UPDATE runs SET cancel_requested = 1 WHERE id = ?", (int(run_id),))
         return row["status"]
+
+
+def clear_queue(actor: Actor) -> list[int]:
+    """The teacher cancels every queued run at once (running ones keep training); returns their ids."""
+    require_teacher(actor, N_("Only the teacher can clear the queue."))
+    with connect(immediate=True) as connection:
+        ids = [row["id"] for row in connection.execute("SELECT id FROM runs WHERE status = 'queued'").fetchall()]
+        for run_id in ids:
+            _transition(connection, run_id, "cancelled", time.time())
+    return ids
 
 
 def is_cancel_requested(run_id: int) -> bool:
@@ -251,14 +226,14 @@ def has_queued() -> bool:
         return connection.execute("SELECT 1 FROM runs WHERE status = 'queued' LIMIT 1").fetchone() is not None
 
 
-def running_workers() -> list[tuple[int, int | None]]:
-    """(run id, worker pid) of every run marked running."""
+def running_workers() -> list[tuple[int, int | None, int | None, str | None]]:
+    """(run id, monitor pid, trainer pid, boot id) of every run marked running."""
     with connect() as connection:
-        rows = connection.execute("SELECT id, pid FROM runs WHERE status = 'running'").fetchall()
-    return [(row["id"], row["pid"]) for row in rows]
+        rows = connection.execute("SELECT id, pid, trainer_pid, boot_id FROM runs WHERE status = 'running'").fetchall()
+    return [(row["id"], row["pid"], row["trainer_pid"], row["boot_id"]) for row in rows]
 
 
-def start_queued(limit: int, start_worker: Callable[[int], int]) -> list[int]:
+def start_queued(limit: int, start_worker: Callable[[int], int], boot_id: str | None = None) -> list[int]:
     """Start the oldest queued runs while fewer than `limit` run; returns the ids started.
 
     `start_worker(run_id)` starts the run's process and returns its pid, or raises OSError: the
@@ -275,9 +250,10 @@ def start_queued(limit: int, start_worker: Callable[[int], int]) -> list[int]:
             try:
                 pid = start_worker(run_id)
             except OSError as error:
-                _transition(connection, run_id, "failed", time.time(), error=f"could not start the worker: {error}")
+                _transition(connection, run_id, "failed", time.time(), error_info={
+                    "message": N_("could not start the worker: {reason}"), "params": {"reason": str(error)}})
                 continue
-            _transition(connection, run_id, "running", time.time(), pid=pid)
+            _transition(connection, run_id, "running", time.time(), pid=pid, boot_id=boot_id)
             connection.execute("UPDATE runs SET phase = 'starting' WHERE id = ?", (run_id,))
             started.append(run_id)
     return started

@@ -1,11 +1,19 @@
 """One training run in its own OS process: `python -m core.runs.worker RUN_ID`.
 
-Started by `core.dispatcher.dispatch`. It loads the run from the store, trains it with
-`core.training.train`, writes the metrics to SQLite in small batches (no event waits longer
-than `FLUSH_SECONDS`, and a few writes a second at most, so logging never slows training),
-polls the cancel flag cheaply, saves the
-model and its card on success only, records the final status (finished, diverged, cancelled
-or failed with the reason) and then starts the next queued run.
+Started by `core.runs.dispatcher.dispatch`. The process forks at once: the child (the trainer)
+loads the run from the store, trains it with `core.training.train`, writes the metrics to SQLite
+in small batches (no event waits longer than `FLUSH_SECONDS`, and a few writes a second at most,
+so logging never slows training), polls the cancel flag cheaply, saves the model and its card
+on success only, and records the final status (finished, diverged, cancelled or failed with the
+reason). The parent (the monitor) only waits for it: if the trainer dies without recording a
+status (killed, out of memory), the monitor records how (signal or exit code) within a moment,
+removes the temporary files it left, and then, in every case, starts the next queued run.
+
+Cancelling is checked before anything starts, after MNIST loads, after TensorFlow loads, while
+training, and once more before saving: a cancel that raced the start of the run still wins. A
+run never replaces a saved model unless the teacher asked (`replace` option), and never a shipped
+one; a name taken since the run was queued gets a suffix (-2, -3, …). A model that would overflow
+the teacher's limits on saved models is not saved.
 
 MNIST_LAB_WORKER_CRASH_AFTER_STEPS=N makes the worker die hard (os._exit, no clean-up)
 after step N: a real crash, for the tests of what a crash leaves behind.
@@ -23,9 +31,10 @@ import traceback
 from typing import Any
 
 from core import settings
+from core.i18n import N_
 from core.runs import dispatcher
 from core.runs import store as runs
-from core.runs.records import RunResult
+from core.runs.records import Run, RunResult, error_info
 
 FLUSH_SECONDS = 0.25  # metrics reach the store at most this late; one small transaction per flush
 CANCEL_POLL_SECONDS = 0.5
@@ -72,12 +81,13 @@ class MetricLogger:
         if epoch_ends or cost_broke or due:
             self.flush()
         if event["kind"] == "step":
-            self.set_phase("testing on the 10,000 test digits" if event["step"] >= self.total_steps else "training")
+            self.set_phase(N_("testing on the 10,000 test digits") if event["step"] >= self.total_steps
+                           else N_("training"))
 
-    def should_stop(self) -> bool:
-        """core.training.trainer's should_stop: reads the cancel flag at most every CANCEL_POLL_SECONDS."""
+    def should_stop(self, force: bool = False) -> bool:
+        """core.training.trainer's should_stop: reads the cancel flag at most every CANCEL_POLL_SECONDS (`force`: now)."""
         now = time.monotonic()
-        if not self.cancelled and now - self.last_cancel_check >= CANCEL_POLL_SECONDS:
+        if not self.cancelled and (force or now - self.last_cancel_check >= CANCEL_POLL_SECONDS):
             self.last_cancel_check = now
             self.cancelled = runs.is_cancel_requested(self.run_id)
             self.seconds_spent += time.monotonic() - now
@@ -105,29 +115,88 @@ def _run_result(result: Any, preset: Any, saved_name: str | None, logger: Metric
                      saved_model=saved_name, logging_seconds=round(logger.seconds_spent, 4), train_call=logger.train_call)
 
 
+def _free_name(run: Run) -> str:
+    """The name to save under: the run's own unless a model took it since (then name-2, name-3, …)."""
+    from core.models.store import is_shipped, model_names
+
+    if run.options.get("replace") and not is_shipped(run.name):
+        return run.name
+    taken = model_names()
+    for candidate in [run.name] + [f"{run.name}-{number}"[:64] for number in range(2, 1000)]:
+        if candidate not in taken and not is_shipped(candidate):
+            return candidate
+    raise RuntimeError(f"no free model name like {run.name}")
+
+
+def _no_room(parameters: int, replacing: bool) -> dict[str, Any] | None:
+    """Why the model store has no room for one more model under the teacher's limits (None: it has)."""
+    from core.classroom.limits import current_limits
+    from core.models.store import disk_use
+
+    limits, (count, used) = current_limits(), disk_use()
+    megabytes = (used + parameters * 4) / 1e6
+    if (count + (0 if replacing else 1) > limits.max_models) or megabytes > limits.max_models_megabytes:
+        return error_info(N_("training ended but the model was not saved: the saved models would exceed the "
+                             "teacher's limit ({max_models} models, {max_megabytes} MB); {count} models use "
+                             "{megabytes} MB"), max_models=limits.max_models,
+                          max_megabytes=limits.max_models_megabytes, count=count, megabytes=round(used / 1e6, 1))
+    return None
+
+
+def _finish(run: Run, result: Any, preset: Any, logger: MetricLogger) -> str:
+    """Record how a trained run ended, saving its model if it trained to its end and nobody cancelled it."""
+    from core.models.card import make_card
+    from core.models.store import save_model
+
+    current = runs.get_run(run.id)
+    if current is None or current.status != "running":  # ended by someone else meanwhile: never save behind it
+        return current.status if current else "missing"
+    if result.diverged:
+        status, saved, problem = "diverged", None, None
+    elif result.cancelled or logger.should_stop(force=True):  # a cancel pressed during the test pass still wins
+        status, saved, problem = "cancelled", None, None
+    else:
+        saved = _free_name(run)
+        problem = _no_room(result.summary().parameters or 0, replacing=saved == run.name and run.options.get("replace"))
+        if problem is None:
+            logger.set_phase(N_("saving the model"))
+            save_model(result.model, make_card(saved, run.spec, result, preset, train_limit=run.train_limit))
+            status = "finished"
+        else:
+            status, saved = "failed", None
+    runs.set_status(run.id, status, result=_run_result(result, preset, saved, logger), error_info=problem)
+    return status
+
+
+def _cancelled(run_id: int) -> str:
+    runs.set_status(run_id, "cancelled")
+    return "cancelled"
+
+
 def run_worker(run_id: int) -> str:
     """Train run `run_id` to its end and record the outcome; returns the final status."""
     runs.wait_for_writers()  # this process may start before its dispatcher has committed "running"
     run = runs.get_run(run_id)
     if run is None or run.status != "running":
         return run.status if run else "missing"  # cancelled before this process started, or not dispatched
+    if run.cancel_requested:  # cancelled while the dispatcher started it
+        return _cancelled(run_id)
     logger = MetricLogger(run_id, run.total_steps, run.steps_per_epoch)
     try:
         from core.datasets.mnist import load_mnist
         from core.lecture.presets import PRESETS
-        from core.models.card import make_card
-        from core.models.store import save_model
 
-        logger.set_phase("loading MNIST")
+        logger.set_phase(N_("loading MNIST"))
         data = load_mnist()
-        if logger.should_stop():
-            runs.set_status(run_id, "cancelled")
-            return "cancelled"
-        logger.set_phase("importing TensorFlow and building the model")
+        if logger.should_stop(force=True):
+            return _cancelled(run_id)
+        logger.set_phase(N_("importing TensorFlow and building the model"))
         import keras  # noqa: F401 - imported before the clock starts: the timings below are the training's own
 
         from core.training.trainer import train
 
+        if logger.should_stop(force=True):
+            return _cancelled(run_id)
         preset = PRESETS.get(run.preset) if run.preset else None
         wall, cpu = time.perf_counter(), time.process_time()
         result = train(run.spec, data, on_progress=logger.on_progress, should_stop=logger.should_stop,
@@ -135,17 +204,7 @@ def run_worker(run_id: int) -> str:
         logger.flush()
         logger.train_call = {"wall_seconds": round(time.perf_counter() - wall, 3),
                              "cpu_seconds": round(time.process_time() - cpu, 3)}
-        saved_name = None
-        if result.diverged:
-            status = "diverged"
-        elif result.cancelled:
-            status = "cancelled"
-        else:  # only a model that trained to its end is saved
-            logger.set_phase("saving the model")
-            save_model(result.model, make_card(run.name, run.spec, result, preset))
-            status, saved_name = "finished", run.name
-        runs.set_status(run_id, status, result=_run_result(result, preset, saved_name, logger))
-        return status
+        return _finish(run, result, preset, logger)
     except BaseException as error:  # noqa: BLE001 - every failure must end as a recorded status
         traceback.print_exc()
         with contextlib.suppress(Exception):
@@ -156,25 +215,69 @@ def run_worker(run_id: int) -> str:
         return "failed"
 
 
+def _trainer(run_id: int) -> int:
+    """The forked child: train and record; its exit code for the monitor."""
+    code = 1
+    try:
+        keeper = runs.hold_open()  # keeps the many small metric writes cheap
+        try:
+            runs.set_trainer_pid(run_id, os.getpid())
+            status = run_worker(run_id)
+            print(f"run {run_id}: {status}", file=sys.stderr, flush=True)
+            code = 0 if status in ("finished", "diverged", "cancelled") else 1
+        finally:
+            keeper.close()
+    except BaseException:  # noqa: BLE001 - reported in the log; the monitor records the exit code
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    return code
+
+
+def _monitor(run_id: int, trainer: int) -> int:
+    """The parent: wait for the trainer, record a death it could not record itself, clean up, start the next run."""
+    try:
+        _, status = os.waitpid(trainer, 0)
+        code = os.waitstatus_to_exitcode(status)
+    except ChildProcessError:
+        code = None
+    from core.models.store import remove_stale_temporary_files
+
+    for _attempt in range(3):
+        try:
+            run = runs.get_run(run_id)
+            if run is not None and run.status == "running":
+                runs.set_status(run_id, "failed", error_info=dispatcher.death_info(code, dispatcher.last_words(run_id)))
+                print(f"run {run_id}: failed ({runs.get_run(run_id).error})", file=sys.stderr, flush=True)
+            break
+        except Exception:  # noqa: BLE001 - a busy store: try again, then leave it to the server's supervisor
+            traceback.print_exc()
+            time.sleep(1.0)
+    with contextlib.suppress(OSError):
+        remove_stale_temporary_files(pid=trainer)
+    try:
+        dispatcher.reconcile()
+    except Exception:  # noqa: BLE001 - the run is recorded; the server's supervisor dispatches again
+        traceback.print_exc()
+    return 0 if code == 0 else 1
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: train the run, then start whatever is queued next."""
+    """Entry point: fork the trainer, watch it, then start whatever is queued next."""
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1 or not argv[0].isdigit():
         print("usage: python -m core.runs.worker RUN_ID", file=sys.stderr)
         return 2
     settings.quiet_tensorflow()  # before TensorFlow's import: its start-up notices would be the log's last line
-    keeper = runs.hold_open()  # keeps the many small metric writes cheap
-    status = "failed"
-    try:
-        status = run_worker(int(argv[0]))
-        print(f"run {argv[0]}: {status}", file=sys.stderr, flush=True)
-        try:
-            dispatcher.reconcile()
-        except Exception:  # noqa: BLE001 - the run is recorded; the next page load dispatches again
-            traceback.print_exc()
-    finally:
-        keeper.close()
-    return 0 if status in ("finished", "diverged", "cancelled") else 1
+    run_id = int(argv[0])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    trainer = os.fork()  # nothing is open yet: no threads, no database connection
+    if trainer == 0:
+        os._exit(_trainer(run_id))
+    os.environ.pop(CRASH_AFTER_STEPS_VARIABLE, None)  # the crash switch is this run's: not the runs it starts next
+    return _monitor(run_id, trainer)
 
 
 if __name__ == "__main__":

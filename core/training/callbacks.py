@@ -72,12 +72,15 @@ class LectureProgress(keras.callbacks.Callback):
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
         """Every few steps: report the cost, poll the stop flag; stop on NaN or at the step limit."""
         self.step = self.epoch * self.batches_per_epoch + batch + 1
-        if self.epoch == 0 and self.step_costs is not None and self.last_logged_step == 0:
-            self._emit_first_steps()
         cost = float(logs["loss"])
-        if not math.isfinite(cost):
+        broken = not math.isfinite(cost)
+        if broken:
             self.diverged_at_step = self._first_broken_step()
+        if self.epoch == 0 and self.step_costs is not None and self.last_logged_step == 0:
+            self._emit_first_steps(until=self.diverged_at_step)
+        if broken:  # the run ends here: its last point (and its epoch's) is the step the cost broke
             self.model.stop_training = True
+            self.step = self.diverged_at_step
             self._emit("step", cost=cost, accuracy=float(logs.get("accuracy", float("nan"))))
             return
         if self.step - self.last_logged_step >= self.log_every:
@@ -110,9 +113,9 @@ class LectureProgress(keras.callbacks.Callback):
                     return index
         return self.step
 
-    def _emit_first_steps(self) -> None:
-        """Until the first report: every step, as the running mean Keras reports (the lecture's cost)."""
-        costs = self.step_costs.recorded()[:self.step - 1]
+    def _emit_first_steps(self, until: int | None = None) -> None:
+        """Until the first report (or the step `until`, excluded): every step, as the running mean Keras reports."""
+        costs = self.step_costs.recorded()[:(until or self.step) - 1]
         reported = self.step
         for index, cost in enumerate(costs, start=1):
             if index > self.last_first_step:

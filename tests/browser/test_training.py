@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -44,7 +45,7 @@ def screenshots(page, name: str) -> None:
 def test_a_quick_run_from_the_train_page_grows_on_the_curves_page_and_survives_a_reload(browser, start_app, tmp_path,
                                                                                       monkeypatch):
     store, models = tmp_path / "runs", tmp_path / "models"
-    url = start_app(MNIST_LAB_RUNS_DIR=str(store), MNIST_LAB_MODELS_DIR=str(models))
+    url = start_app(MNIST_LAB_RUNS_DIR=str(store), MNIST_LAB_MODELS_DIR=str(models), MNIST_LAB_LANGUAGE="en")
     monkeypatch.setenv("MNIST_LAB_RUNS_DIR", str(store))  # to read the same store from here
     page = browser.new_page(viewport=WIDE)
     page.set_default_timeout(90_000)  # CI's 2 cores may be busy: wait longer, assert the same things
@@ -66,7 +67,7 @@ def test_a_quick_run_from_the_train_page_grows_on_the_curves_page_and_survives_a
     train_button.click()
     page.get_by_text("Watch its curves").click()
     page.wait_for_url("**/Curves?run=*")
-    run_id = int(page.url.rsplit("run=", 1)[1])
+    run_id = int(parse_qs(urlparse(page.url).query)["run"][0])
 
     first = wait_for(page, lambda: page.evaluate(COST_POINTS) >= 2, 120, "the first points of the cost curve")
     assert first
@@ -85,8 +86,10 @@ def test_a_quick_run_from_the_train_page_grows_on_the_curves_page_and_survives_a
     page.get_by_text("Saved as").wait_for(timeout=180_000)
     run = runs.get_run(run_id)
     assert run.status == "finished" and run.result.test_accuracy > 0.8
-    assert page.evaluate(COST_POINTS) == 75  # 750 steps of 5,000 digits, a point every 10 steps
-    assert (models / "nn-xavier.keras").exists() and (models / "nn-xavier.json").exists()
+    assert page.evaluate(COST_POINTS) == 9 + 75  # each of the first 9 steps, then every 10th of 750
+    name = run.result.saved_model
+    assert name.startswith("nn-xavier-quick-")  # its own name, marked quick: never the lecture's nn-xavier
+    assert (models / f"{name}.keras").exists() and (models / f"{name}.json").exists()
     page.get_by_text("the lecture printed").wait_for()
     screenshots(page, "curves-after-run")
     page.close()

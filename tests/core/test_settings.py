@@ -52,3 +52,35 @@ def test_quiet_tensorflow_sets_a_default_but_respects_a_choice(monkeypatch):
     monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "0")
     settings.quiet_tensorflow()
     assert os.environ["TF_CPP_MIN_LOG_LEVEL"] == "0"
+
+
+def test_the_teacher_password_comes_from_the_environment_or_the_streamlit_secrets(monkeypatch, tmp_path):
+    monkeypatch.delenv("MNIST_LAB_TEACHER_PASSWORD", raising=False)
+    secrets = tmp_path / "secrets.toml"
+    assert settings.teacher_password((secrets,)) is None  # no password: a single-user desk app
+    secrets.write_text('teacher_password = "from secrets"\n')
+    assert settings.teacher_password((tmp_path / "missing.toml", secrets)) == "from secrets"
+    monkeypatch.setenv("MNIST_LAB_TEACHER_PASSWORD", "from the environment")
+    assert settings.teacher_password((secrets,)) == "from the environment"
+    monkeypatch.setenv("MNIST_LAB_TEACHER_PASSWORD", "   ")
+    secrets.write_text("not toml [")
+    assert settings.teacher_password((secrets,)) is None
+
+
+def test_the_app_listens_on_this_machine_only_unless_told(monkeypatch):
+    monkeypatch.delenv("MNIST_LAB_ADDRESS", raising=False)
+    assert settings.listen_address() == "127.0.0.1" and settings.is_local_address(settings.listen_address())
+    monkeypatch.setenv("MNIST_LAB_ADDRESS", "0.0.0.0")
+    assert settings.listen_address() == "0.0.0.0" and not settings.is_local_address("0.0.0.0")
+    assert settings.is_local_address("localhost") and not settings.is_local_address("192.168.0.10")
+
+
+def test_make_run_opens_the_lab_to_the_network_only_with_a_teacher_password(monkeypatch, tmp_path):
+    monkeypatch.delenv("MNIST_LAB_TEACHER_PASSWORD", raising=False)
+    monkeypatch.delenv("MNIST_LAB_ADDRESS", raising=False)
+    monkeypatch.setattr(settings, "SECRETS_FILES", (tmp_path / "none.toml",))
+    assert settings.serve_address() == ("127.0.0.1", None)
+    address, problem = settings.serve_address("0.0.0.0")
+    assert address == "0.0.0.0" and "set a teacher password first" in problem and "\n" not in problem
+    monkeypatch.setenv("MNIST_LAB_TEACHER_PASSWORD", "sejong 1443")
+    assert settings.serve_address("0.0.0.0") == ("0.0.0.0", None)

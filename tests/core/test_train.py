@@ -37,6 +37,25 @@ def test_train_the_diverging_preset_says_so_and_saves_nothing(tmp_path, mnist):
     assert not list(tmp_path.iterdir())
 
 
+def test_train_never_replaces_a_shipped_model_without_force(tmp_path, mnist):
+    (tmp_path / "SHIPPED").write_text("nn-xavier\n")
+    (tmp_path / "nn-xavier.keras").write_bytes(b"the lecture's model")
+    refused = run_module("core.train", "--preset", "nn-xavier", "--name", "nn-xavier", "--steps", "5",
+                         "--models-dir", str(tmp_path))
+    assert refused.returncode == 2 and "nn-xavier is a shipped lecture model" in refused.stderr
+    assert "--force" in refused.stderr and (tmp_path / "nn-xavier.keras").read_bytes() == b"the lecture's model"
+    default = run_module("core.train", "--preset", "nn-xavier", "--steps", "5", "--train-limit", "1000",
+                         "--models-dir", str(tmp_path), "--json")
+    assert default.returncode == 0, default.stderr
+    name = json.loads(default.stdout.strip().splitlines()[-1])["name"]
+    assert name.startswith("nn-xavier-quick-") and len(name) == len("nn-xavier-quick-") + 4
+    assert json.loads((tmp_path / f"{name}.json").read_text())["train_limit"] == 1000
+    forced = run_module("core.train", "--preset", "nn-xavier", "--name", "nn-xavier", "--steps", "5", "--force",
+                        "--models-dir", str(tmp_path))
+    assert forced.returncode == 0, forced.stderr
+    assert (tmp_path / "nn-xavier.keras").read_bytes() != b"the lecture's model"
+
+
 @pytest.mark.parametrize(
     "arguments, message",
     [

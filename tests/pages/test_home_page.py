@@ -100,3 +100,42 @@ def test_each_step_of_the_lecture_path_links_to_its_preset_on_the_train_page(sma
     assert len(links) == len(PRESETS)
     assert all(link.page.endswith("1_Train.py") or "Train" in link.page for link in links)
     assert [link.query_string for link in links][4] == "lang=en&preset=nn-xavier"  # the fifth step: lab 10-3
+
+
+def home(monkeypatch, models, runs, language: str = "en"):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("MNIST_LAB_MODELS_DIR", str(models))
+    monkeypatch.setenv("MNIST_LAB_LANGUAGE", "en")  # widgets' labels, as AppTest formats them outside the page
+    monkeypatch.setenv("MNIST_LAB_RUNS_DIR", str(runs))
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"))
+    at.query_params["lang"] = language
+    return at.run(timeout=30)
+
+
+def test_a_card_that_says_very_high_is_skipped_and_the_table_stays(models_copy, tmp_path, monkeypatch):
+    import json
+
+    card = json.loads((models_copy / "small-softmax.json").read_text())
+    (models_copy / "small-softmax.json").write_text(json.dumps({**card, "test_accuracy": "very high"}))
+    at = home(monkeypatch, models_copy, tmp_path / "runs")
+    assert not at.exception
+    assert any("small-softmax.json: a wrong model card (test_accuracy" in warning.value for warning in at.warning)
+    text = " ".join(str(table.value) for table in at.table)
+    assert "small-nn-xavier" in text and "small-softmax" not in text
+
+
+def test_a_damaged_run_store_is_one_line_and_the_models_still_show(models_copy, tmp_path, monkeypatch):
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / "runs.sqlite3").write_bytes(b"SQLite format 2\x00" + b"\xff" * 4000)  # a corrupt header
+    at = home(monkeypatch, models_copy, runs)
+    assert not at.exception
+    [trouble] = [warning.value for warning in at.warning if "run store" in warning.value]
+    assert "cannot be read" in trouble and "\n" not in trouble
+    text = " ".join(str(table.value) for table in at.table)
+    assert "small-softmax" in text and "small-nn-xavier" in text
+    assert at.button(key="run_store_move_aside")  # desk mode: the user is the teacher, with the way out
+    at.button(key="run_store_move_aside").click().run()
+    assert not [warning for warning in at.warning if "run store" in warning.value]
+    assert len(list(runs.glob("runs.sqlite3.damaged-*"))) == 1

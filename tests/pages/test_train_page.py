@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -21,13 +22,15 @@ def stores(tmp_path, monkeypatch):
     """Private stores; the queue is paused (0 parallel runs) so pressing Train starts no TensorFlow."""
     monkeypatch.setenv("MNIST_LAB_RUNS_DIR", str(tmp_path / "runs"))
     monkeypatch.setenv("MNIST_LAB_MODELS_DIR", str(tmp_path / "models"))
+    monkeypatch.setenv("MNIST_LAB_LANGUAGE", "en")  # widgets' labels, as AppTest formats them outside the page
     monkeypatch.setenv("MNIST_LAB_MAX_PARALLEL_RUNS", "0")
     return tmp_path
 
 
-def open_page() -> AppTest:
+def open_page(**query: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=30)
     at.switch_page(PAGE)
+    at.query_params.update({"lang": "en", **query})
     at.run()
     assert not at.exception
     return at
@@ -57,13 +60,13 @@ def test_choosing_a_preset_fills_the_controls_and_changing_one_makes_a_custom_mo
     assert at.sidebar.slider(key="train_hidden_layers").value == 4
     assert at.sidebar.select_slider(key="train_width").value == 512
     assert at.sidebar.slider(key="train_keep_prob").value == pytest.approx(0.7)
-    assert at.text_input(key="train_name").value == "nn-dropout"
+    assert re.fullmatch(r"nn-dropout-[0-9a-f]{4}", at.text_input(key="train_name").value)  # never the shipped one
     assert metric_values(at)["Parameters"] == "1,195,018"
     assert "Custom" not in at.markdown[0].value
 
     at.sidebar.select_slider(key="train_learning_rate").set_value(0.01).run()
     assert "Custom model" in at.markdown[0].value and "learning rate 0.001 → 0.01" in at.markdown[0].value
-    assert at.text_input(key="train_name").value == "nn-dropout-custom"  # never replaces the preset's model
+    assert re.fullmatch(r"nn-dropout-custom-[0-9a-f]{4}", at.text_input(key="train_name").value)
 
     at.sidebar.selectbox(key="train_preset").set_value("cnn-lab").run()
     assert at.sidebar.radio(key="train_family").value == "cnn"
@@ -92,7 +95,8 @@ def test_an_invalid_setting_is_explained_next_to_its_control_and_disables_train(
     at.sidebar.slider(key="train_keep_prob").set_value(0.0).run()
     assert not at.exception
     assert [error.value for error in at.sidebar.error] == [
-        "keep_prob must be in (0, 1]: the fraction of units kept (1.0 = no dropout; 0 would drop every unit), got 0.0"]
+        "Not allowed: keep_prob must be in (0, 1]: the fraction of units kept (1.0 = no dropout; 0 would drop every "
+        "unit), got 0.0"]
     assert at.button(key="train_start").disabled
     at.sidebar.slider(key="train_keep_prob").set_value(0.5).run()
     assert not at.sidebar.error and not at.button(key="train_start").disabled
@@ -101,7 +105,7 @@ def test_an_invalid_setting_is_explained_next_to_its_control_and_disables_train(
 def test_a_bad_name_or_a_slice_smaller_than_a_batch_is_refused():
     at = open_page()
     at.text_input(key="train_name").set_value("!!!").run()
-    assert "no usable characters" in at.error[0].value and at.button(key="train_start").disabled
+    assert "A name needs letters or digits" in at.error[0].value and at.button(key="train_start").disabled
     at.text_input(key="train_name").set_value("My Model").run()
     assert any("my-model" in caption.value for caption in at.caption) and not at.button(key="train_start").disabled
     at.toggle(key="train_quick").set_value(True).run()
@@ -124,7 +128,68 @@ def test_train_queues_the_run_with_its_settings_and_links_to_its_curves():
     assert run.spec == get_preset("nn-xavier").spec.replace(epochs=2)
     assert run.preset is None and run.options["based_on"] == "nn-xavier"  # custom: no published figure claimed
     assert f"Run #{run.id} class-demo is queued" in at.success[0].value
+    assert run.owner.startswith("session:")  # who started it: their device, or here (no address) their session
     assert "place 1 in the queue" in "".join(str(element.proto) for element in at.get("page_link"))
+
+
+def test_the_address_holds_the_settings_and_a_link_reproduces_them():
+    at = open_page(preset="nn-dropout", lr="0.01", layers="3", quick="1", digits="2000")
+    assert at.sidebar.selectbox(key="train_preset").value == "nn-dropout"
+    assert at.sidebar.select_slider(key="train_learning_rate").value == 0.01
+    assert at.sidebar.slider(key="train_hidden_layers").value == 3
+    assert at.toggle(key="train_quick").value and at.select_slider(key="train_quick_size").value == 2000
+    assert at.sidebar.slider(key="train_keep_prob").value == pytest.approx(0.7)  # the preset's, not in the link
+    at.sidebar.slider(key="train_keep_prob").set_value(0.5).run()
+    link = {key: at.query_params[key] for key in at.query_params}
+    assert link == {"lang": "en", "preset": "nn-dropout", "lr": "0.01", "layers": "3", "keep": "0.5", "quick": "1",
+                    "digits": "2000"}
+    again = open_page(**{key: value for key, value in link.items() if key != "lang"})  # another machine, same link
+    assert {key: value for key, value in metric_values(again).items()} == metric_values(at)
+    assert again.markdown[0].value == at.markdown[0].value and "keep prob 0.7 → 0.5" in at.markdown[0].value
+    assert again.text_input(key="train_name").value != at.text_input(key="train_name").value  # a name each
+
+
+def test_a_link_with_values_the_controls_cannot_take_applies_the_rest():
+    at = open_page(preset="nn", lr="7", width="256", layers="eleven")
+    assert at.sidebar.selectbox(key="train_preset").value == "nn"
+    assert at.sidebar.select_slider(key="train_learning_rate").value == 0.001  # the preset's
+    assert "left out: layers, lr." in at.warning[0].value
+
+
+def test_the_train_page_has_no_text_outside_the_catalogue():
+    from tests.pages.untranslated import untranslated
+
+    at = open_page(lang="pseudo")
+    names = [at.text_input(key="train_name").value, "softmax", "Dense", "Input", "Flatten", "Softmax", "logits"]
+    assert untranslated(at, names=names) == []
+    at = open_page(lang="pseudo", preset="cnn-lab", quick="1", lr="0.01")  # a custom quick CNN, from a link
+    assert untranslated(at, names=names + [at.text_input(key="train_name").value, "cnn-lab", "Conv2D",
+                                           "MaxPooling2D", "conv"]) == []
+
+
+def test_a_shipped_models_name_is_refused_even_for_the_teacher(stores):
+    (stores / "models").mkdir()
+    (stores / "models" / "SHIPPED").write_text("softmax\n")
+    at = open_page()
+    at.text_input(key="train_name").set_value("softmax").run()
+    assert "softmax is a shipped lecture model" in at.error[0].value and at.button(key="train_start").disabled
+
+
+def visitor_page(monkeypatch, **query) -> AppTest:
+    monkeypatch.setenv("MNIST_LAB_TEACHER_PASSWORD", "class of 2026")
+    return open_page(**query)
+
+
+def test_a_visitor_trains_within_the_teachers_limits(monkeypatch):
+    at = visitor_page(monkeypatch, preset="nn-dropout", epochs="50")  # 27,500 steps: over the visitors' 20,000
+    assert "visitors' runs may train at most 20,000" in at.error[0].value and at.button(key="train_start").disabled
+    at.sidebar.slider(key="train_epochs").set_value(2).run()
+    at.button(key="train_start").click().run()
+    assert not at.exception and len(runs.list_runs()) == 1
+    at.button(key="train_start").click().run()  # a second run while the first waits: over the quota of 1
+    assert any("You already have 1 run" in error.value for error in at.error)
+    assert len(runs.list_runs()) == 1
+    assert "Your runs waiting or training: 1 of 1" in " ".join(caption.value for caption in at.caption)
 
 
 @pytest.mark.parametrize("page", [PAGE, "pages/2_Curves.py"])
@@ -135,3 +200,26 @@ def test_the_pages_do_not_import_tensorflow(page):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_a_locked_run_store_is_one_line_within_seconds_and_the_page_still_works(stores):
+    import sqlite3
+    import time
+
+    runs.create_run(get_preset("softmax").spec, "earlier")
+    holder = sqlite3.connect(runs.database_path(), isolation_level=None)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")  # another program keeps the whole file to itself
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        started = time.monotonic()
+        at = open_page()
+        assert time.monotonic() - started < 25  # not 30 s per query: a page waits 2 s at most for the lock
+        [trouble] = [warning.value for warning in at.warning if "run store is busy" in warning.value]
+        assert "\n" not in trouble and at.button(key="train_start").disabled
+        assert metric_values(at)["Parameters"] == "7,850"  # the rest of the page works
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    at.run()
+    assert not [warning for warning in at.warning if "run store is busy" in warning.value]
+    assert not at.button(key="train_start").disabled

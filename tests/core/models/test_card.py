@@ -34,3 +34,21 @@ def test_reading_ignores_keys_from_a_newer_version_but_needs_the_essentials():
     del values["test_accuracy"]
     with pytest.raises(ValueError, match="card lacks test_accuracy"):
         ModelCard.from_dict(values)
+
+
+def test_a_quick_runs_card_says_so():
+    card = make_card("nn-quick-3f2a", get_preset("nn-xavier").spec, SUMMARY, None, train_limit=5_000)
+    assert card.train_limit == 5_000 and card.is_quick
+    assert not make_card("nn", get_preset("nn-xavier").spec, SUMMARY, None, train_limit=55_000).is_quick
+
+
+def test_a_card_is_validated_field_by_field():
+    from core.models.card import CardError, validate_card
+
+    card = make_card("nn-xavier", get_preset("nn-xavier").spec, SUMMARY, None)
+    assert validate_card(card) is card
+    for field, value in [("test_accuracy", "very high"), ("parameters", 7_850), ("diverged", "no"),
+                         ("member_test_accuracies", [2.0]), ("training_seconds", float("nan")), ("seed", -1)]:
+        with pytest.raises(CardError) as error:
+            validate_card(ModelCard(**{**card.__dict__, field: value}))
+        assert error.value.field == field

@@ -21,9 +21,21 @@ def test_a_corrupt_model_is_reported_and_the_others_are_still_measured(models_co
 
 
 def test_a_card_that_disagrees_with_its_weights_is_flagged(models_copy):
-    shutil.copy(models_copy / "small-softmax.keras", models_copy / "small-nn-xavier.keras")  # wrong weights
-    results, _ = evaluate_all(models_copy)
-    assert not {row.name: row for row in results}["small-nn-xavier"].matches_card
+    from core.models.store import load_model
+
+    model = load_model("small-nn-xavier", models_copy)
+    model.set_weights([weights * 0 for weights in model.get_weights()])  # the same architecture, other weights
+    model.save(models_copy / "small-nn-xavier.keras")
+    results, problems = evaluate_all(models_copy)
+    assert not problems and not {row.name: row for row in results}["small-nn-xavier"].matches_card
+
+
+def test_weights_of_another_architecture_under_a_card_are_skipped_with_the_reason(models_copy):
+    shutil.copy(models_copy / "small-softmax.keras", models_copy / "small-nn-xavier.keras")  # softmax under an MLP card
+    results, problems = evaluate_all(models_copy)
+    assert [row.name for row in results] == ["small-softmax"]
+    assert problems == ["small-nn-xavier.keras: its weights (7,850 parameters) are not the model its card describes "
+                        "(MLP 784→64→10, relu, 50,890 parameters)"]
 
 
 def test_the_json_form_carries_the_verdict():

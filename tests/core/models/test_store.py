@@ -89,3 +89,75 @@ def test_saved_files_hold_weights_but_no_optimizer_state(small_models_dir):
         weights_size = archive.getinfo("model.weights.h5").file_size
     parameters = json.loads((small_models_dir / "small-nn-xavier.json").read_text())["parameters"]
     assert weights_size < parameters * 4 * 1.2, "Adam's moment estimates would triple the file"
+
+
+def test_a_shipped_model_is_never_replaced_without_force(models_copy):
+    (models_copy / "SHIPPED").write_text("# lecture models\nsmall-softmax\n")
+    assert model_store.shipped_names(models_copy) == {"small-softmax"}
+    assert model_store.is_shipped("Small-Softmax", models_copy)
+    before = (models_copy / "small-softmax.keras").read_bytes()
+    model = load_model("small-nn-xavier", models_copy)
+    card = model_store.read_card(models_copy / "small-nn-xavier.json")
+    card.name = "small-softmax"
+    with pytest.raises(model_store.ReadOnlyModel, match="small-softmax is a shipped lecture model"):
+        model_store.save_model(model, card, models_copy)
+    assert (models_copy / "small-softmax.keras").read_bytes() == before
+    model_store.save_model(model, card, models_copy, force=True)  # make models: re-create it
+    assert (models_copy / "small-softmax.keras").read_bytes() != before
+
+
+@pytest.mark.parametrize("field, value, reason", [
+    ("test_accuracy", "very high", "test_accuracy: must be a fraction from 0 to 1"),
+    ("test_accuracy", 1.5, "test_accuracy: must be a fraction from 0 to 1"),
+    ("parameters", 99, "parameters: says 99 but the spec has 7,850 parameters"),
+    ("kind", "cnn", "kind: says 'cnn' but the spec builds a softmax"),
+    ("spec", {"hidden_units": [0]}, "spec: hidden layer width must be a whole number"),
+    ("spec", "big", "spec: must be the model's settings"),
+    ("drawn_accuracy", -1, "drawn_accuracy: must be a fraction"),
+])
+def test_a_wrong_card_is_skipped_with_a_note_and_the_others_are_listed(models_copy, field, value, reason):
+    values = json.loads((models_copy / "small-softmax.json").read_text())
+    values[field] = value
+    (models_copy / "small-softmax.json").write_text(json.dumps(values))
+    cards, problems = list_cards(models_copy)
+    assert [card.name for card in cards] == ["small-nn-xavier"]
+    [problem] = problems
+    assert problem.startswith("small-softmax.json: a wrong model card") and reason in problem, problem
+
+
+def test_weights_that_are_not_the_model_their_card_describes_are_refused(models_copy):
+    from core.lecture.presets import get_preset
+    from core.models.card import make_card
+    from core.training.summary import TrainingSummary
+
+    spec = get_preset("cnn-lab").spec
+    summary = TrainingSummary(test_accuracy=0.9938, train_accuracy=None, validation_accuracy=None,
+                              diverged_at_step=None, epochs_run=15, steps_run=8250, seconds=1.0,
+                              samples_per_second=1.0, parameters=50_186, member_test_accuracies=[])
+    card = make_card("impostor", spec, summary, get_preset("cnn-lab"))
+    (models_copy / "impostor.json").write_text(json.dumps(card.__dict__))
+    (models_copy / "impostor.keras").write_bytes((models_copy / "small-softmax.keras").read_bytes())
+    assert "impostor" in [card.name for card in list_cards(models_copy)[0]]  # the card alone is fine…
+    with pytest.raises(ModelLoadError, match=r"impostor.keras: its weights \(7,850 parameters\) are not the model"):
+        load_model("impostor", models_copy)  # …the weights under it are not
+
+
+def test_temporary_files_of_dead_writers_are_removed_and_a_live_writers_kept(models_copy):
+    import os
+    import subprocess
+    import sys
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)
+    (models_copy / f".tmp-{dead_pid}-victim.keras").write_bytes(b"x" * 1000)
+    (models_copy / f".tmp-{os.getpid()}-mine.keras").write_bytes(b"being written")
+    assert model_store.remove_stale_temporary_files(models_copy) == [f".tmp-{dead_pid}-victim.keras"]
+    assert (models_copy / f".tmp-{os.getpid()}-mine.keras").exists()
+    assert model_store.remove_stale_temporary_files(models_copy, pid=os.getpid()) == [f".tmp-{os.getpid()}-mine.keras"]
+    assert [card.name for card in list_cards(models_copy)[0]] == ["small-nn-xavier", "small-softmax"]
+
+
+def test_disk_use_counts_models_and_bytes(models_copy):
+    count, size = model_store.disk_use(models_copy)
+    assert count == 2 and size == sum(path.stat().st_size for path in models_copy.iterdir())
+    assert model_store.model_names(models_copy) == {"small-softmax", "small-nn-xavier"}

@@ -8,10 +8,14 @@ import os
 import pytest
 
 from core import settings
-from core.runs import dispatcher
+from core.classroom.roles import Actor, PermissionDenied, Refusal
+from core.runs import database, dispatcher
 from core.runs import store as runs
 from core.runs.records import InvalidTransition, RunResult
 from tests.core.runs.conftest import SLEEPER, SMALL_SPEC
+
+TEACHER = Actor("teacher-laptop", teacher=True)
+ANNA, BORA = Actor("10.0.0.11"), Actor("10.0.0.12")
 
 
 def test_a_new_run_is_queued_with_its_spec_and_options():
@@ -67,11 +71,64 @@ def test_metrics_round_trip_and_a_nan_cost_reads_back_as_none():
 def test_cancel_a_queued_run_at_once_and_a_running_one_by_its_flag():
     running, queued = runs.create_run(SMALL_SPEC, "running"), runs.create_run(SMALL_SPEC, "queued")
     dispatcher.dispatch(max_parallel=1, worker_command=SLEEPER)
-    assert runs.cancel(queued) == "cancelled"
+    assert runs.cancel(queued, TEACHER) == "cancelled"
     assert runs.get_run(queued).finished_at is not None
     assert not runs.is_cancel_requested(running)
-    assert runs.cancel(running) == "running"  # the worker stops at its next check
+    assert runs.cancel(running, TEACHER) == "running"  # the worker stops at its next check
     assert runs.is_cancel_requested(running)
     runs.set_status(running, "cancelled")
-    assert runs.cancel(running) == "cancelled"  # cancelling twice is harmless
+    assert runs.cancel(running, TEACHER) == "cancelled"  # cancelling twice is harmless
     assert dispatcher.dispatch(max_parallel=1, worker_command=SLEEPER) == []  # nothing left in the queue
+
+
+def test_a_visitor_cancels_their_own_run_and_only_the_teacher_cancels_anothers():
+    annas, boras = runs.create_run(SMALL_SPEC, "annas", owner=ANNA.owner), runs.create_run(SMALL_SPEC, "boras", owner=BORA.owner)
+    with pytest.raises(PermissionDenied, match="another visitor"):
+        runs.cancel(boras, ANNA)
+    assert runs.get_run(boras).status == "queued" and not runs.is_cancel_requested(boras)
+    assert runs.cancel(annas, ANNA) == "cancelled"
+    assert runs.cancel(boras, TEACHER) == "cancelled"
+    unowned = runs.create_run(SMALL_SPEC, "from-an-older-store")  # no owner: the teacher's to cancel
+    with pytest.raises(PermissionDenied):
+        runs.cancel(unowned, ANNA)
+
+
+def test_only_the_teacher_clears_the_queue_and_running_runs_keep_training():
+    running, *queued = (runs.create_run(SMALL_SPEC, name, owner=ANNA.owner) for name in ("a", "b", "c"))
+    dispatcher.dispatch(max_parallel=1, worker_command=SLEEPER)
+    with pytest.raises(PermissionDenied, match="clear the queue"):
+        runs.clear_queue(ANNA)
+    assert runs.queue_positions() == {queued[0]: 1, queued[1]: 2}
+    assert runs.clear_queue(TEACHER) == queued
+    assert [runs.get_run(run_id).status for run_id in (running, *queued)] == ["running", "cancelled", "cancelled"]
+
+
+def test_an_admission_check_sees_the_queue_inside_the_write_transaction():
+    runs.create_run(SMALL_SPEC, "first", owner=ANNA.owner)
+    seen = []
+
+    def admit(counts: runs.QueueCounts) -> None:
+        seen.append(counts)
+        if counts.active_for_owner >= 1:
+            raise Refusal("full")
+
+    with pytest.raises(Refusal):
+        runs.create_run(SMALL_SPEC, "second", owner=ANNA.owner, admit=admit)
+    runs.create_run(SMALL_SPEC, "bora", owner=BORA.owner, admit=admit)
+    assert [(c.active, c.active_for_owner, c.active_names) for c in seen] == [
+        (1, 1, frozenset({"first"})), (1, 0, frozenset({"first"}))]
+    assert [run.name for run in runs.list_runs()] == ["bora", "first"]
+
+
+def test_a_store_made_before_the_classroom_columns_gets_them(run_store):
+    import sqlite3
+
+    run_store.mkdir(parents=True)
+    old = sqlite3.connect(run_store / "runs.sqlite3")
+    old.executescript(database.SCHEMA)  # the first release's tables, without owner, trainer_pid, …
+    old.execute("INSERT INTO runs (name, spec, status, queued_at) VALUES ('old', ?, 'finished', 1.0)",
+                (SMALL_SPEC.to_json(),))
+    old.commit()
+    old.close()
+    [run] = runs.list_runs()
+    assert (run.name, run.owner, run.trainer_pid, run.error_info) == ("old", None, None, None)
