@@ -44,7 +44,7 @@ def shipped_results(models_dir: Path = Path("saved_models")) -> list[dict]:
     rows = []
     for card_path in sorted(models_dir.glob("*.json")):
         card = json.loads(card_path.read_text())
-        if card.get("preset") in PRESETS and card["preset"] != "cnn-drawn":
+        if card.get("preset") in PRESETS and PRESETS[card["preset"]].published_accuracy is not None:
             rows.append({"preset": card["preset"], "seed": card["seed"], "test_accuracy": card["test_accuracy"],
                          "diverged": card.get("diverged", False), "pipeline": "shipped model"})
     return rows

@@ -20,7 +20,7 @@ from pathlib import Path
 from core import settings
 from core.classroom.roles import Refusal
 from core.datasets.mnist import DataUnavailableError, load_mnist
-from core.lecture.presets import PRESETS, get_preset
+from core.lecture.presets import PRESETS, Preset, get_preset
 from core.models.card import make_card
 from core.models.store import refuse_if_shipped, sanitize_name, save_model
 from core.runs.admission import default_name
@@ -34,7 +34,8 @@ def _print_epoch(event: dict) -> None:
 
 def _list_presets() -> None:
     for preset in PRESETS.values():
-        print(f"{preset.name:28s} {preset.published_accuracy:7.4f}  {preset.source:22s} {preset.spec.describe()}")
+        published = f"{preset.published_accuracy:7.4f}" if preset.published_accuracy is not None else "   –   "
+        print(f"{preset.name:28s} {published}  {preset.source:22s} {preset.spec.describe()}")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,6 +51,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--train-limit", type=int, default=None, help="use only the first N training digits (quick runs)")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
     return parser
+
+
+def _published(preset: Preset) -> str:
+    return f"published {preset.published_accuracy:.4f}" if preset.published_accuracy is not None else "no published figure"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -95,12 +100,12 @@ def main(argv: list[str] | None = None) -> int:
     if result.diverged:
         print(f"DIVERGED at step {result.diverged_at_step}: the cost became NaN (learning rate too high). "
               f"The broken model predicts one digit for everything: test accuracy {result.test_accuracy:.4f} "
-              f"(published {preset.published_accuracy:.4f}). Nothing was saved.", file=sys.stderr)
+              f"({_published(preset)}). Nothing was saved.", file=sys.stderr)
     else:
         card = make_card(name, spec, result, preset, train_limit=args.train_limit)
         path = save_model(result.model, card, args.models_dir, force=args.force)
         summary["saved"] = str(path)
-        print(f"{preset.name}: test accuracy {result.test_accuracy:.4f} (published {preset.published_accuracy:.4f}) "
+        print(f"{preset.name}: test accuracy {result.test_accuracy:.4f} ({_published(preset)}) "
               f"in {result.seconds:.0f} s; saved {path}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary))

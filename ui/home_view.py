@@ -48,7 +48,7 @@ def lecture_path() -> None:
                  "ensembles. Each step opens the Train page with the lecture's own settings."))
     for step, preset in enumerate(PRESETS.values(), start=1):
         figure = (_("published **{accuracy}**").format(accuracy=percent(preset.published_accuracy, 2))
-                  if preset.source != "this app" else _(preset.published_note))
+                  if preset.is_lecture and preset.published_accuracy is not None else _(preset.published_note))
         with st.container(border=True, horizontal=True, vertical_alignment="center", key=f"home_path_{preset.name}"):
             with st.container():
                 st.markdown(_("**{number}. {title}** · {source} · {figure}").format(

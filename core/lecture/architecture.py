@@ -59,8 +59,10 @@ def layer_table(spec: ModelSpec) -> list[LayerRow]:
         macs = height * width * kernel * kernel * channels * filters  # padding="same": one output per pixel
         rows.append(LayerRow(f"Conv2D {kernel}×{kernel} ({block})", (height, width, filters), parameters, macs))
         rows.extend(_normalise_and_activate(spec, (height, width, filters)))
-        height, width, channels = math.ceil(height / 2), math.ceil(width / 2), filters
-        rows.append(LayerRow("MaxPooling2D 2×2", (height, width, channels), 0))
+        channels = filters
+        if spec.pool_last_block or block < len(spec.conv_filters):
+            height, width = math.ceil(height / 2), math.ceil(width / 2)
+            rows.append(LayerRow("MaxPooling2D 2×2", (height, width, channels), 0))
         if spec.conv_keep_prob < 1:
             rows.append(LayerRow(f"Dropout (keep_prob {spec.conv_keep_prob:g})", (height, width, channels), 0))
     features = height * width * channels

@@ -12,9 +12,11 @@ from typing import Any
 import keras
 import numpy as np
 
+from core.lecture.fused import FusedAdam, FusedBatchNormalization
 from core.lecture.spec import IMAGE_SIZE, NUM_CLASSES, ModelSpec
 
 INPUT_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)
+ONE_CYCLE_WARMUP = 0.2  # the share of a one-cycle run spent warming the learning rate up
 
 
 @keras.saving.register_keras_serializable(package="mnist_lab")
@@ -102,12 +104,12 @@ def _regularizer(spec: ModelSpec):
 
 
 def _normalise_and_activate(x, spec: ModelSpec):
-    """Batch norm before or after the activation, as the spec says."""
+    """Batch norm (TensorFlow's fused kernel: core.lecture.fused) before or after the activation, as the spec says."""
     if spec.batch_norm and spec.batch_norm_before_activation:
-        x = keras.layers.BatchNormalization()(x)
+        x = FusedBatchNormalization(momentum=spec.batch_norm_momentum)(x)
     x = _activation_layer(spec.activation)(x)
     if spec.batch_norm and not spec.batch_norm_before_activation:
-        x = keras.layers.BatchNormalization()(x)
+        x = FusedBatchNormalization(momentum=spec.batch_norm_momentum)(x)
     return x
 
 
@@ -118,14 +120,15 @@ def build_network(spec: ModelSpec, name: str = "model") -> keras.Model:
     x = inputs
     conv_init = spec.conv_weight_init or spec.weight_init
     conv_stddev = spec.conv_weight_stddev if spec.conv_weight_stddev is not None else spec.weight_stddev
-    for filters in spec.conv_filters:
+    for block, filters in enumerate(spec.conv_filters, start=1):
         x = keras.layers.Conv2D(
             filters, spec.conv_kernel_size, padding="same", use_bias=spec.use_bias,
             kernel_initializer=_initializer(conv_init, conv_stddev), bias_initializer=_bias_initializer(spec),
             kernel_regularizer=_regularizer(spec),
         )(x)  # (N, H, W, filters)
         x = _normalise_and_activate(x, spec)
-        x = keras.layers.MaxPooling2D(2, padding="same")(x)  # 28 → 14 → 7 → 4, as in lab 11
+        if spec.pool_last_block or block < len(spec.conv_filters):
+            x = keras.layers.MaxPooling2D(2, padding="same")(x)  # 28 → 14 → 7 → 4, as in lab 11
         if spec.conv_keep_prob < 1:
             x = keras.layers.Dropout(rate=1 - spec.conv_keep_prob)(x)  # keep_prob → Keras rate
     x = keras.layers.Flatten()(x)  # (N, 784) or (N, H·W·filters)
@@ -148,32 +151,66 @@ def build_network(spec: ModelSpec, name: str = "model") -> keras.Model:
     return model
 
 
-def make_optimizer(spec: ModelSpec) -> keras.optimizers.Optimizer:
-    """The lab-10 optimizer named in the spec, with its learning rate."""
+def make_optimizer(spec: ModelSpec, total_steps: int | None = None) -> keras.optimizers.Optimizer:
+    """The lab-10 optimizer named in the spec, with its learning rate (or schedule, given the run's length)."""
+    learning_rate = learning_rate_schedule(spec, total_steps or spec.steps_per_member())
     if spec.optimizer == "gradient_descent":
-        return keras.optimizers.SGD(learning_rate=spec.learning_rate)
+        return keras.optimizers.SGD(learning_rate=learning_rate)
     if spec.optimizer == "momentum":
-        return keras.optimizers.SGD(learning_rate=spec.learning_rate, momentum=spec.momentum)
+        return keras.optimizers.SGD(learning_rate=learning_rate, momentum=spec.momentum)
     if spec.optimizer == "adagrad":
-        return keras.optimizers.Adagrad(learning_rate=spec.learning_rate)
+        return keras.optimizers.Adagrad(learning_rate=learning_rate)
     if spec.optimizer == "rmsprop":
-        return keras.optimizers.RMSprop(learning_rate=spec.learning_rate)
-    return keras.optimizers.Adam(learning_rate=spec.learning_rate)
+        return keras.optimizers.RMSprop(learning_rate=learning_rate)
+    return FusedAdam(learning_rate=learning_rate)  # Keras' Adam, one kernel per variable (core.lecture.fused)
+
+
+def learning_rate_schedule(spec: ModelSpec, total_steps: int) -> Any:
+    """The spec's learning rate, or its one-cycle schedule over `total_steps` (warm-up from lr/10, cosine to 0)."""
+    if spec.schedule != "one_cycle":
+        return spec.learning_rate
+    warmup = max(1, int(ONE_CYCLE_WARMUP * total_steps))
+    return keras.optimizers.schedules.CosineDecay(
+        initial_learning_rate=spec.learning_rate * 0.1, decay_steps=max(1, total_steps - warmup), alpha=0.0,
+        warmup_target=spec.learning_rate, warmup_steps=warmup)
+
+
+@keras.saving.register_keras_serializable(package="mnist_lab")
+class SmoothedCrossEntropy(keras.losses.Loss):
+    """Cross-entropy with integer labels and label smoothing (Keras' sparse loss has none): 1 − ε + ε/10 on the digit."""
+
+    def __init__(self, smoothing: float = 0.1, name: str = "smoothed_cross_entropy", **kwargs: Any):
+        super().__init__(name=name, **kwargs)
+        self.smoothing = smoothing
+
+    def call(self, y_true: Any, y_pred: Any) -> Any:
+        """Per-digit cost against the smoothed target."""
+        labels = keras.ops.reshape(keras.ops.cast(y_true, "int32"), (-1,))
+        target = keras.ops.one_hot(labels, NUM_CLASSES, dtype=y_pred.dtype) * (1 - self.smoothing)
+        target = target + self.smoothing / NUM_CLASSES
+        return -keras.ops.sum(target * keras.ops.log(keras.ops.clip(y_pred, 1e-7, 1.0)), axis=-1)
+
+    def get_config(self) -> dict[str, Any]:
+        """Keras' config plus the smoothing."""
+        return {**super().get_config(), "smoothing": self.smoothing}
 
 
 def make_loss(spec: ModelSpec) -> keras.losses.Loss:
-    """Mean cross-entropy, or the seed's summed, unclipped cost."""
+    """Mean cross-entropy (label-smoothed if asked), or the seed's summed, unclipped cost."""
     if spec.loss_reduction == "sum":
         return SeedSummedCrossEntropy()
+    if spec.label_smoothing:
+        return SmoothedCrossEntropy(spec.label_smoothing)
     return keras.losses.SparseCategoricalCrossentropy()
 
 
 def build_model(spec: ModelSpec, name: str = "model", steps_per_execution: int = 1,
-                extra_metrics: tuple = ()) -> keras.Model:
+                extra_metrics: tuple = (), total_steps: int | None = None) -> keras.Model:
     """Build and compile the model a spec describes (labels are integer digits 0–9); accuracy is always measured."""
     model = build_network(spec, name=name)
     # XLA (jit_compile) is 2–3× slower on this CPU (docs/SPEED.md): always off.
-    model.compile(optimizer=make_optimizer(spec), loss=make_loss(spec), metrics=["accuracy", *extra_metrics],
+    model.compile(optimizer=make_optimizer(spec, total_steps), loss=make_loss(spec),
+                  metrics=["accuracy", *extra_metrics],
                   jit_compile=False, steps_per_execution=steps_per_execution)
     return model
 

@@ -21,13 +21,25 @@ class Preset:
     title: str
     source: str
     spec: ModelSpec
-    published_accuracy: float
+    published_accuracy: float | None  # None: no published figure (a lesson from the videos, or the app's own)
     published_note: str
     lesson: str
     expect_divergence: bool = False
     # The cost the lecture's file printed after each epoch ("Epoch: 0001 cost = …"), drawn on the Curves page.
     published_costs: tuple[float, ...] = ()
 
+    @property
+    def is_lecture(self) -> bool:
+        """A row of the course (labs, class notes, videos), not the app's own model."""
+        return self.source != APP_SOURCE
+
+
+APP_SOURCE = N_("this app")
+_DEEP_128 = (128,) * 8
+# The app's fast CNNs (bench.fast_cnn): 3×3 convs without bias → fused batch norm (momentum 0.9: short runs)
+# → ReLU, no pool after the last block, a one-cycle learning rate peaking at 0.01, batches of 128.
+_FAST_CNN = dict(batch_norm=True, batch_norm_momentum=0.9, pool_last_block=False, use_bias=False, schedule="one_cycle",
+                 learning_rate=0.01, batch_size=128, epochs=None)
 
 _SOFTMAX_SEED = ModelSpec(
     weight_init="zeros", bias_init="zeros", optimizer="gradient_descent", learning_rate=0.01,
@@ -174,7 +186,48 @@ PRESETS: dict[str, Preset] = {
             N_("Averaging several independently trained CNNs beats each one of them."),
         ),
         Preset(
-            "cnn-drawn", N_("CNN trained for drawn digits (augmented)"), N_("this app"),
+            "nn-sigmoid-deep", N_("Deep sigmoid net (8×128): vanishing gradients"), N_("lecture 10-1 (video)"),
+            ModelSpec(hidden_units=_DEEP_128, activation="sigmoid", epochs=3), None,
+            N_("no published figure: the lecture shows deep sigmoid nets hardly learning (about 81% here after 3 epochs)"),
+            N_("Each sigmoid layer multiplies the gradient by at most 0.25: in eight layers it all but vanishes before "
+               "the first layers. Look at the gradient per layer on the Curves page."),
+        ),
+        Preset(
+            "nn-he", N_("Deep ReLU net (8×128), He initialisation"), N_("lecture 10-2 (video)"),
+            ModelSpec(hidden_units=_DEEP_128, activation="relu", weight_init="he", epochs=3), None,
+            N_("no published figure: the same net as the deep sigmoid one learns (about 97% here after 3 epochs)"),
+            N_("ReLU passes the gradient through unchanged where a unit is active, and He's initial weights keep "
+               "every layer's signal the same size: the gradient reaches the first layers."),
+        ),
+        Preset(
+            "nn-zeros", N_("All-zero initial weights"), N_("lecture 10-2 (video)"),
+            ModelSpec(hidden_units=(256, 256), activation="sigmoid", weight_init="zeros", epochs=3), None,
+            N_("no published figure: about 27% here after 3 epochs"),
+            N_("Start every weight at 0 and every unit of a layer computes the same thing and gets the same update: "
+               "the symmetry is never broken, and 256 units learn like one."),
+        ),
+        Preset(
+            "cnn-fast", N_("Fast CNN: 99% in seconds"), APP_SOURCE,
+            ModelSpec(conv_filters=(16, 32, 64), steps=630, **_FAST_CNN), None,
+            N_("the app's own: 99% on the test digits in about 15 s on a 2-core CPU (1.5 epochs)"),
+            N_("A small CNN with batch norm and a one-cycle learning rate beats the lecture's CNNs in a fraction of "
+               "their time: how today's practice trains fast."),
+        ),
+        Preset(
+            "cnn-minute", N_("CNN in a minute: 99.4%"), APP_SOURCE,
+            ModelSpec(conv_filters=(24, 48, 96), steps=1290, label_smoothing=0.1, shift_pixels=1, **_FAST_CNN), None,
+            N_("the app's own: 99.4% on the test digits in about a minute (3 epochs)"),
+            N_("Wider, three epochs, digits shifted by a pixel and label smoothing: each buys a little accuracy."),
+        ),
+        Preset(
+            "cnn-fast-ensemble", N_("Ensemble of three fast CNNs"), APP_SOURCE,
+            ModelSpec(conv_filters=(24, 48, 96), steps=1720, label_smoothing=0.1, shift_pixels=2, ensemble_members=3,
+                      **_FAST_CNN), None,
+            N_("the app's own: the lecture's ensemble idea with fast members, in about 5 minutes"),
+            N_("Three fast CNNs trained from different starts, their answers averaged (lab-11-5's idea)."),
+        ),
+        Preset(
+            "cnn-drawn", N_("CNN trained for drawn digits (augmented)"), APP_SOURCE,
             # No batch norm: as accurate here, twice as fast on 2 CPU cores, and no moving statistics that
             # lag behind early in training (with BN, inference-mode accuracy trailed training mode badly).
             ModelSpec(conv_filters=(32, 64, 128), hidden_units=(256,), keep_prob=0.7, conv_keep_prob=0.8,

@@ -27,6 +27,9 @@ ACTIVATIONS = ("relu", "sigmoid", "tanh", "leaky_relu", "elu")
 WEIGHT_INITIALIZERS = ("zeros", "random_normal", "truncated_normal", "xavier", "he")
 BIAS_INITIALIZERS = ("zeros", "random_normal", "constant")
 OPTIMIZERS = ("gradient_descent", "momentum", "adagrad", "rmsprop", "adam")
+SCHEDULES = ("constant", "one_cycle")
+MAX_SHIFT_PIXELS = 4
+MAX_SYNTHETIC_DIGITS = 100_000
 LOSS_REDUCTIONS = ("mean", "sum")
 MAX_HIDDEN_LAYERS = 10
 MAX_UNITS = 4096
@@ -75,17 +78,23 @@ class ModelSpec:
     conv_keep_prob: float = 1.0  # after every conv block
     batch_norm: bool = False
     batch_norm_before_activation: bool = True  # lab-10-6: dense → BN → ReLU; seed 003: dense(ReLU) → BN
+    batch_norm_momentum: float = 0.99  # Keras' default; short runs need 0.9 or the moving statistics lag far behind
+    pool_last_block: bool = True  # False: no 2×2 pool after the last conv block (the dense head sees 7×7, not 4×4)
     l2: float = 0.0  # Keras L2 factor; TF1's beta * l2_loss(W) is L2(beta / 2)
     # Optimisation.
     optimizer: str = "adam"
     learning_rate: float = 0.001
     momentum: float = 0.9  # for optimizer="momentum"
     loss_reduction: str = "mean"  # "sum": the seed's -reduce_sum(y * log(softmax)), unclipped
+    label_smoothing: float = 0.0  # train toward 1 − ε on the right digit and ε/10 on every digit
+    schedule: str = "constant"  # "one_cycle": warm up from lr/10 to lr over the first fifth, then cosine down to 0
     batch_size: int = 100
     epochs: int | None = 15
     steps: int | None = None  # if set, train for this many batches instead of epochs
     early_stopping_patience: int | None = None  # epochs without a better validation accuracy
     augment: bool = False  # random shift/scale/rotation/stroke width, for drawn digits
+    shift_pixels: int = 0  # random shifts of up to ± this many pixels in training (cheap augmentation)
+    synthetic_digits: int = 0  # stroke-drawn digits added to the training digits (core.training.synthetic)
     ensemble_members: int = 1  # >1: train this many copies (seeds seed, seed+1, …) and average them
     seed: int = 777
 
@@ -98,6 +107,7 @@ class ModelSpec:
         _check_choice("bias_init", self.bias_init, BIAS_INITIALIZERS)
         _check_choice("optimizer", self.optimizer, OPTIMIZERS)
         _check_choice("loss_reduction", self.loss_reduction, LOSS_REDUCTIONS)
+        _check_choice("schedule", self.schedule, SCHEDULES)
         if len(self.hidden_units) > MAX_HIDDEN_LAYERS:
             raise SpecError("hidden_units", _("hidden_units: at most {limit} hidden layers, got {count}").format(
                 limit=MAX_HIDDEN_LAYERS, count=len(self.hidden_units)))
@@ -123,6 +133,14 @@ class ModelSpec:
     def _check_regularisation_and_training(self) -> None:
         _check_probability("keep_prob", self.keep_prob)
         _check_probability("conv_keep_prob", self.conv_keep_prob)
+        if not _is_number(self.batch_norm_momentum) or not 0 < self.batch_norm_momentum < 1:
+            raise SpecError("batch_norm_momentum", _("batch_norm_momentum must be a number in (0, 1), got {value}")
+                            .format(value=repr(self.batch_norm_momentum)))
+        if not _is_number(self.label_smoothing) or not 0 <= self.label_smoothing < 1:
+            raise SpecError("label_smoothing", _("label_smoothing must be a number in [0, 1), got {value}").format(
+                value=repr(self.label_smoothing)))
+        _check_int_range("shift_pixels", self.shift_pixels, 0, MAX_SHIFT_PIXELS)
+        _check_int_range("synthetic_digits", self.synthetic_digits, 0, MAX_SYNTHETIC_DIGITS)
         for name in ("weight_stddev", "bias_stddev"):
             value = getattr(self, name)
             if not _is_number(value) or not (0 < value <= 10):
@@ -202,6 +220,14 @@ class ModelSpec:
             extras.append(f"L2 {self.l2:g}")
         if self.augment:
             extras.append(_("augmented"))
+        if self.synthetic_digits:
+            extras.append(_("+{count} stroke-drawn digits").format(count=f"{self.synthetic_digits:,}"))
+        if self.shift_pixels:
+            extras.append(_("shifts ±{pixels} px").format(pixels=self.shift_pixels))
+        if self.label_smoothing:
+            extras.append(_("label smoothing {value}").format(value=f"{self.label_smoothing:g}"))
+        if self.schedule == "one_cycle":
+            extras.append(_("one-cycle learning rate"))
         if self.ensemble_members > 1:
             text = _("ensemble of {count} × {model}").format(count=self.ensemble_members, model=text)
         return text + (", " + ", ".join(extras) if extras else "")

@@ -46,18 +46,23 @@ def steps_per_execution_for(spec: ModelSpec, log_every: int) -> int:
     return 1
 
 
-def shuffled_batches(inputs: np.ndarray, labels: np.ndarray, batch_size: int, seed: int) -> Any:  # tf.data.Dataset
-    """Endless (images, labels) batches, the digits in a new order every epoch, as TF1's next_batch did.
+def shuffled_batches(images: np.ndarray, labels: np.ndarray, batch_size: int, seed: int,
+                     shift_pixels: int = 0) -> Any:  # tf.data.Dataset
+    """Endless (inputs, labels) batches, the digits in a new order every epoch, as TF1's next_batch did.
 
     Not `fit(x, y, shuffle=True)`: once `keras.utils.set_random_seed` is set, Keras 3 replays the
     same permutation every epoch (its tf.random.shuffle runs in a re-created tf.data map), which
     cost the batch-norm preset about half a point. Epoch e uses the stateless permutation
     (seed, e): reproducible, and shuffled as one vector rather than element by element.
+    `images` are uint8 (N, 28, 28) digits (or float inputs already in [0, 1]): uint8 stays uint8 in
+    memory and each batch is scaled in the pipeline, exactly as images_to_inputs would (x / 255), so
+    no 172 MB float copy is made before training. `shift_pixels` moves each digit by a random
+    whole number of pixels, up to ± that many, in training (bilinear, zero fill).
     """
     import tensorflow as tf
 
-    images, targets = tf.constant(inputs), tf.constant(labels)
-    count = len(inputs)
+    images, targets = tf.constant(images), tf.constant(labels)
+    count = int(images.shape[0])
     full = count // batch_size * batch_size
 
     def epoch_batches(epoch):
@@ -68,10 +73,28 @@ def shuffled_batches(inputs: np.ndarray, labels: np.ndarray, batch_size: int, se
             batches = batches.concatenate(tf.data.Dataset.from_tensors(order[full:]))
         return batches
 
+    def fetch(number, indices):
+        inputs = tf.gather(images, indices)
+        if inputs.dtype == tf.uint8:
+            inputs = tf.reshape(tf.cast(inputs, tf.float32) / 255.0, (-1, IMAGE_SIZE, IMAGE_SIZE, 1))
+        if shift_pixels:
+            inputs = _shifted(inputs, shift_pixels, tf.stack([tf.constant(seed + 1, tf.int64), number]))
+        return inputs, tf.gather(targets, indices)
+
     return (
-        tf.data.Dataset.counter()
-        .flat_map(epoch_batches)
-        .map(lambda indices: (tf.gather(images, indices), tf.gather(targets, indices)),
-             num_parallel_calls=tf.data.AUTOTUNE)
+        tf.data.Dataset.counter().flat_map(epoch_batches).enumerate()
+        .map(fetch, num_parallel_calls=tf.data.AUTOTUNE)
         .prefetch(tf.data.AUTOTUNE)
     )
+
+
+def _shifted(inputs: Any, pixels: int, seed: Any) -> Any:
+    """Each (N, 28, 28, 1) image moved by a random whole number of pixels in [-pixels, pixels], zero fill."""
+    import tensorflow as tf
+
+    moves = tf.cast(tf.random.stateless_uniform((tf.shape(inputs)[0], 2), seed=seed, minval=-pixels,
+                                                maxval=pixels + 1, dtype=tf.int32), tf.float32)
+    ones, zeros = tf.ones_like(moves[:, 0]), tf.zeros_like(moves[:, 0])
+    transforms = tf.stack([ones, zeros, moves[:, 0], zeros, ones, moves[:, 1], zeros, zeros], axis=1)
+    return tf.raw_ops.ImageProjectiveTransformV3(images=inputs, transforms=transforms, output_shape=[IMAGE_SIZE] * 2,
+                                                 fill_value=0.0, interpolation="NEAREST", fill_mode="CONSTANT")

@@ -24,7 +24,7 @@ from core.training.batches import (
     shuffled_batches,
     steps_per_execution_for,
 )
-from core.training.internals import LayerProbe
+from core.training.internals import PROBE_DIGITS, LayerProbe
 from core.training.summary import TrainingSummary
 
 ProgressCallback = Callable[[dict[str, Any]], None]
@@ -51,14 +51,15 @@ def _fit_one(spec, train, validation, on_progress, should_stop, log_every, membe
     keras.utils.set_random_seed(spec.seed)
     spe = steps_per_execution_for(spec, log_every)
     step_costs = StepCosts(make_loss(spec), size=log_every) if on_progress is not None and log_every > 1 else None
-    model = build_model(spec, name=name, steps_per_execution=spe, extra_metrics=(step_costs,) if step_costs else ())
-    train_inputs, train_labels = images_to_inputs(train[0]), train[1].astype(np.int32)
+    model = build_model(spec, name=name, steps_per_execution=spe, extra_metrics=(step_costs,) if step_costs else (),
+                        total_steps=spec.steps_per_member(len(train[0])))
+    train_labels = train[1].astype(np.int32)
     validation_data = (images_to_inputs(validation[0]), validation[1].astype(np.int32))
     # A summed cost grows with the batch: validate in batches of the same size so the two curves compare.
     validation_batch_size = spec.batch_size if spec.loss_reduction == "sum" else EVALUATION_BATCH_SIZE
-    batches_per_epoch = spec.steps_per_epoch(len(train_inputs))
-    epochs = spec.epochs_per_member(len(train_inputs))
-    probe = LayerProbe(model, train_inputs, train_labels) if probe_layers and on_progress is not None else None
+    batches_per_epoch = spec.steps_per_epoch(len(train_labels))
+    epochs = spec.epochs_per_member(len(train_labels))
+    probe = LayerProbe(model, images_to_inputs(train[0][:PROBE_DIGITS]), train_labels) if probe_layers and on_progress is not None else None
     progress = LectureProgress(on_progress, should_stop, log_every, spec.steps, batches_per_epoch, step_offset,
                                       member, probe, step_costs)
     callbacks = [progress]
@@ -67,9 +68,10 @@ def _fit_one(spec, train, validation, on_progress, should_stop, log_every, membe
     if spec.augment:
         from core.training.augment import augmented_dataset
 
-        dataset = augmented_dataset(train_inputs, train_labels, spec.batch_size, seed=spec.seed)  # repeats forever
-    else:
-        dataset = shuffled_batches(train_inputs, train_labels, spec.batch_size, seed=spec.seed)  # endless
+        dataset = augmented_dataset(images_to_inputs(train[0]), train_labels, spec.batch_size, seed=spec.seed)
+    else:  # uint8 digits, scaled batch by batch
+        dataset = shuffled_batches(train[0], train_labels, spec.batch_size, seed=spec.seed,
+                                   shift_pixels=spec.shift_pixels)
     # Both datasets shuffle themselves; steps_per_epoch marks the epochs on the endless stream.
     history = model.fit(dataset, epochs=epochs, steps_per_epoch=batches_per_epoch, shuffle=False,
                         validation_data=validation_data, validation_batch_size=validation_batch_size,
@@ -97,6 +99,12 @@ def train(
     (train_images, train_labels), validation = data.lecture_split()
     if train_limit is not None:
         train_images, train_labels = train_images[:train_limit], train_labels[:train_limit]
+    if spec.synthetic_digits:  # handwriting styles MNIST lacks, drawn by the stroke generator
+        from core.training.synthetic import synthetic_training_digits
+
+        extra_images, extra_labels = synthetic_training_digits(spec.synthetic_digits)
+        train_images = np.concatenate([train_images, extra_images])
+        train_labels = np.concatenate([train_labels, extra_labels])
     started = time.perf_counter()
     members, history, steps_run, epochs_run = [], {}, 0, 0
     diverged_at_step, cancelled = None, False

@@ -80,3 +80,37 @@ def test_the_seed_cost_is_summed_over_the_batch_and_unclipped():
     assert cost == pytest.approx(-np.log(0.91) - np.log(0.01), rel=1e-5)  # a sum, not a mean
     probabilities[0, 5] = 0.0  # any probability of exactly 0 gives 0 · log 0 = NaN, as in TF1
     assert np.isnan(float(SeedSummedCrossEntropy()(np.array([0, 3]), probabilities)))
+
+
+def test_the_fast_cnn_settings_build_what_they_say():
+    import keras
+
+    from core.lecture.fused import FusedAdam, FusedBatchNormalization
+    from core.lecture.network import SmoothedCrossEntropy, learning_rate_schedule, make_loss, make_optimizer
+
+    spec = ModelSpec(conv_filters=(16, 32, 64), batch_norm=True, batch_norm_momentum=0.9, pool_last_block=False,
+                     use_bias=False, schedule="one_cycle", learning_rate=0.01, label_smoothing=0.1, batch_size=128,
+                     epochs=None, steps=625, shift_pixels=1)
+    model = build_network(spec)
+    norms = [layer for layer in model.layers if isinstance(layer, FusedBatchNormalization)]
+    assert len(norms) == 3 and all(layer.momentum == 0.9 for layer in norms)
+    pools = [layer for layer in model.layers if isinstance(layer, keras.layers.MaxPooling2D)]
+    assert len(pools) == 2 and model.layers[-3].output.shape[1:] == (7 * 7 * 64,)  # no pool after the last block
+    assert isinstance(make_optimizer(spec), FusedAdam)  # Adam, one fused kernel per variable
+    schedule = learning_rate_schedule(spec, 625)
+    rates = [float(keras.ops.convert_to_numpy(schedule(step))) for step in (0, 125, 624)]
+    assert rates[0] == pytest.approx(0.001) and rates[1] == pytest.approx(0.01) and rates[2] < 1e-4  # one cycle
+    loss = make_loss(spec)
+    assert isinstance(loss, SmoothedCrossEntropy)
+    perfect = keras.ops.convert_to_numpy(loss(np.array([3]), np.eye(10, dtype="float32")[[3]]))
+    assert perfect > 0.1  # smoothing: even a certain right answer keeps a cost
+
+
+def test_the_layer_table_follows_the_missing_last_pool():
+    from core.lecture.architecture import layer_table, parameter_count
+
+    spec = ModelSpec(conv_filters=(16, 32), batch_norm=True, pool_last_block=False, use_bias=False)
+    rows = layer_table(spec)
+    assert [row.layer for row in rows].count("MaxPooling2D 2×2") == 1
+    assert rows[-3].output_shape == (14 * 14 * 32,)  # Flatten after the unpooled second block
+    assert parameter_count(spec) == build_network(spec).count_params()

@@ -75,3 +75,18 @@ def test_the_training_length_comes_from_the_spec():
     assert by_steps.steps_per_member() == 5_000 and by_steps.total_steps() == 10_000
     assert by_steps.epochs_per_member() == 5  # 1,100 steps per epoch of 55,000: the fifth is partial
     assert by_steps.epochs_of_data() == pytest.approx(10_000 / 1_100)
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"batch_norm_momentum": 1.0}, "batch_norm_momentum"), ({"label_smoothing": 1.0}, "label_smoothing"),
+    ({"schedule": "cosine"}, "schedule"), ({"shift_pixels": 9}, "shift_pixels"),
+])
+def test_the_fast_cnn_settings_are_checked(changes, field):
+    with pytest.raises(SpecError) as caught:
+        ModelSpec(**changes).validate()
+    assert caught.value.field == field
+
+
+def test_the_fast_cnn_settings_are_described():
+    spec = ModelSpec(conv_filters=(16,), shift_pixels=1, label_smoothing=0.1, schedule="one_cycle")
+    assert spec.describe().endswith("shifts ±1 px, label smoothing 0.1, one-cycle learning rate")

@@ -52,3 +52,28 @@ def test_batched_predictions_equal_one_call_and_accuracy_counts_the_argmax(small
     expected = np.mean(np.argmax(batched, axis=1) == mnist.test_labels[:2_500])
     assert accuracy_of(model, mnist.test_images[:2_500], mnist.test_labels[:2_500]) == pytest.approx(expected)
     assert predict_probabilities(model, inputs[:0]).shape == (0, 10)
+
+
+def test_uint8_digits_are_scaled_in_the_pipeline_exactly_as_images_to_inputs_scales_them(mnist):
+    images, labels = mnist.train_images[:300], mnist.train_labels[:300].astype(np.int32)
+    from_uint8 = [batch for batch in shuffled_batches(images, labels, 100, seed=4).take(4)]
+    from_float = [batch for batch in shuffled_batches(images_to_inputs(images), labels, 100, seed=4).take(4)]
+    for (x_uint8, y_uint8), (x_float, y_float) in zip(from_uint8, from_float):
+        assert np.array_equal(x_uint8.numpy(), x_float.numpy()) and np.array_equal(y_uint8.numpy(), y_float.numpy())
+    assert from_uint8[0][0].shape == (100, 28, 28, 1) and from_uint8[0][0].dtype.name == "float32"
+
+
+def test_shifts_move_whole_digits_by_at_most_the_asked_pixels(mnist):
+    images, labels = mnist.train_images[:200], mnist.train_labels[:200].astype(np.int32)
+    plain = next(iter(shuffled_batches(images, labels, 200, seed=2)))[0].numpy()
+    shifted = next(iter(shuffled_batches(images, labels, 200, seed=2, shift_pixels=2)))[0].numpy()
+    def moved_by(image, dy, dx):  # zero fill: what leaves the 28×28 frame is gone
+        padded = np.pad(image, 2)
+        return padded[2 - dy:30 - dy, 2 - dx:30 - dx]
+
+    moved = 0
+    for before, after in zip(plain[..., 0], shifted[..., 0]):
+        found = [(dy, dx) for dy in range(-2, 3) for dx in range(-2, 3) if np.allclose(moved_by(before, dy, dx), after)]
+        assert found, "every digit is the same digit, moved"
+        moved += found[0] != (0, 0)
+    assert moved > 150  # most digits moved
