@@ -57,6 +57,7 @@ CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status, id);
 """
 # Columns added after the first release: (name, type). A store made before them gets them on first use.
 ADDED_COLUMNS = (("owner", "TEXT"), ("trainer_pid", "INTEGER"), ("boot_id", "TEXT"), ("error_info", "TEXT"))
+ADDED_METRIC_COLUMNS = (("layers", "TEXT"),)  # a "layers" event's per-layer statistics (JSON)
 _initialised: set[Path] = set()
 _busy_timeout = DEFAULT_BUSY_TIMEOUT_SECONDS
 
@@ -102,6 +103,10 @@ def _migrate(connection: sqlite3.Connection) -> None:
     for name, kind in ADDED_COLUMNS:
         if name not in present:
             connection.execute(f"ALTER TABLE runs ADD COLUMN {name} {kind}")
+    present = {row[1] for row in connection.execute("PRAGMA table_info(metrics)").fetchall()}
+    for name, kind in ADDED_METRIC_COLUMNS:
+        if name not in present:
+            connection.execute(f"ALTER TABLE metrics ADD COLUMN {name} {kind}")
 
 
 def _open(path: Path) -> sqlite3.Connection:

@@ -38,7 +38,7 @@ from core.runs.database import (  # noqa: F401 - the store's public face: caller
 from core.runs.records import ALLOWED_FROM, FINAL_STATUSES, InvalidTransition, Run, RunResult, english_error
 
 _METRIC_COLUMNS = ("kind", "step", "epoch", "member", "cost", "accuracy", "validation_cost", "validation_accuracy",
-                   "seconds", "logged_at")
+                   "seconds", "logged_at", "layers")  # layers: a "layers" event's statistics per layer, as JSON
 
 
 @dataclasses.dataclass(frozen=True)
@@ -154,11 +154,16 @@ def set_phase(run_id: int, phase: str) -> None:
         connection.execute("UPDATE runs SET phase = ? WHERE id = ? AND status = 'running'", (phase, int(run_id)))
 
 
+def _column_value(event: dict[str, Any], column: str) -> Any:
+    value = {"member": 0, **event}.get(column)
+    return json.dumps(value) if column == "layers" and value is not None else value
+
+
 def add_metrics(run_id: int, events: Sequence[dict[str, Any]]) -> None:
-    """Append training events ({"kind": "step"|"epoch", step, epoch, cost, ...}) in one transaction."""
+    """Append training events ({"kind": "step"|"epoch"|"layers", step, epoch, cost, …}) in one transaction."""
     if not events:
         return
-    rows = [(int(run_id), *({"member": 0, **event}.get(column) for column in _METRIC_COLUMNS)) for event in events]
+    rows = [(int(run_id), *(_column_value(event, column) for column in _METRIC_COLUMNS)) for event in events]
     with connect() as connection:
         connection.executemany(
             f"INSERT INTO metrics (run_id, {', '.join(_METRIC_COLUMNS)}) VALUES ({', '.join('?' * (len(_METRIC_COLUMNS) + 1))})",
@@ -172,7 +177,10 @@ def get_metrics(run_id: int) -> list[dict[str, Any]]:
         rows = connection.execute(
             f"SELECT {', '.join(_METRIC_COLUMNS)} FROM metrics WHERE run_id = ? ORDER BY rowid", (int(run_id),)
         ).fetchall()
-    return [dict(row) for row in rows]
+    events = [dict(row) for row in rows]
+    for event in events:
+        event["layers"] = json.loads(event["layers"]) if event["layers"] else None
+    return events
 
 
 def set_trainer_pid(run_id: int, pid: int) -> None:

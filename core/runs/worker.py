@@ -107,6 +107,12 @@ class MetricLogger:
             runs.set_phase(self.run_id, phase)
 
 
+def looks_inside(spec: Any) -> bool:
+    """Whether a run records its layers' statistics (core.training.internals): every single network but the app's
+    fast CNNs, whose seconds count (a probe costs about two batches each logged step of the first epoch)."""
+    return spec.ensemble_members == 1 and spec.schedule != "one_cycle"
+
+
 def _run_result(result: Any, preset: Any, saved_name: str | None, logger: MetricLogger) -> RunResult:
     """The run's record: the training summary (rounded for the store) plus what became of the model."""
     summary = dataclasses.replace(result.summary(), seconds=round(result.seconds, 3),
@@ -200,7 +206,7 @@ def run_worker(run_id: int) -> str:
         preset = PRESETS.get(run.preset) if run.preset else None
         wall, cpu = time.perf_counter(), time.process_time()
         result = train(run.spec, data, on_progress=logger.on_progress, should_stop=logger.should_stop,
-                       train_limit=run.train_limit)
+                       train_limit=run.train_limit, probe_layers=looks_inside(run.spec))
         logger.flush()
         logger.train_call = {"wall_seconds": round(time.perf_counter() - wall, 3),
                              "cpu_seconds": round(time.process_time() - cpu, 3)}

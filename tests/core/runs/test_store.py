@@ -132,3 +132,12 @@ def test_a_store_made_before_the_classroom_columns_gets_them(run_store):
     old.close()
     [run] = runs.list_runs()
     assert (run.name, run.owner, run.trainer_pid, run.error_info) == ("old", None, None, None)
+
+
+def test_a_layers_event_keeps_its_statistics():
+    run_id = runs.create_run(SMALL_SPEC, "inside")
+    layers = [{"layer": "dense 1", "gradient_norm": 0.5, "dead_fraction": 0.1}, {"layer": "output", "gradient_norm": 0.9}]
+    runs.add_metrics(run_id, [{"kind": "step", "step": 10, "epoch": 1, "cost": 1.0},
+                              {"kind": "layers", "step": 10, "epoch": 1, "layers": layers}])
+    step, probe = runs.get_metrics(run_id)
+    assert step["layers"] is None and probe["kind"] == "layers" and probe["layers"] == layers
