@@ -9,6 +9,7 @@ expander is open. The page around it (title, styles, sidebar) runs once per visi
 from __future__ import annotations
 
 import base64
+import gc
 import io
 
 import numpy as np
@@ -28,11 +29,30 @@ INVITATION = N_("Draw a digit in the black box with your mouse, finger or pen.")
 KINDS = {"mlp": "MLP", "cnn": "CNN"}  # as the lectures write them (softmax stays softmax)
 
 
+def keep_tensorflow_kernels() -> None:
+    """Stop Streamlit from emptying TensorFlow's kernel cache after every script run.
+
+    Streamlit calls `keras.backend.clear_session()` after each run (its script runner's
+    "problem modules" clean-up), which clears TensorFlow's eager kernel cache: the next call of
+    the models' tf.function then re-optimises their whole graph (Grappler, ≈60–100 CPU-ms), on
+    every stroke. This server builds no Keras models in page scripts (training runs in worker
+    processes), so in this process the call does nothing.
+    """
+    import keras
+
+    keras.backend.clear_session = lambda *args, **kwargs: None
+
+
 @st.cache_resource(show_spinner=False)
 def inference_engine(directory: str) -> InferenceEngine:
     """One engine per models folder and server: models load once, then reload only when their files change."""
+    keep_tensorflow_kernels()
     engine = InferenceEngine(directory)
     engine.refresh(force=True)
+    # TensorFlow and Keras leave ~380,000 long-lived objects: a full garbage collection then takes ≈0.2
+    # CPU-seconds (Streamlit ran one after every script run, so after every stroke). Frozen, they are skipped.
+    gc.collect()
+    gc.freeze()
     return engine
 
 
@@ -50,29 +70,40 @@ def preview_url(drawing: PreparedDrawing) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def headline_box(result: DrawingResult | None) -> None:
+def marker(name: str, seq: int) -> None:
+    """An empty element `st-key-draw_<name>_<seq>`: tests and benchmarks wait for the answer to stroke `seq`."""
+    st.container(key=f"draw_{name}_{seq}", height=1, border=False)
+
+
+def headline_box(result: DrawingResult | None, seq: int = 0) -> None:
     """The answer the page leads with: a large digit, or "not sure — maybe 4 or 9", and who voted."""
     with st.container(key="draw_headline", width="content"):
-        if result is None or result.blank or result.headline is None:
-            st.markdown("## –", anchors=False)
-            message = result.drawing.message if result is not None and result.blank else INVITATION
-            st.markdown(_(message))
-            return
-        verdict, first, second = result.verdict, *result.verdict.candidates
-        if verdict.sure:
-            st.markdown(f"## {verdict.digit}", anchors=False)
-            st.markdown("### " + _("{confidence} sure").format(confidence=percent(result.headline.confidence, 0)),
-                        anchors=False)
-        else:
-            st.markdown("## ?", anchors=False)
-            reason = {"shape": _("That does not look like a digit — maybe {first} or {second}"),
-                      "disagree": _("The models disagree — maybe {first} or {second}")}.get(
-                verdict.reason, _("not sure — maybe {first} or {second}"))
-            st.markdown("### " + reason.format(first=first, second=second), anchors=False)
-        voters = ", ".join(result.voters)
-        st.caption(ngettext("The headline is {voters}'s answer (the one model that votes)",
-                            "The headline is the mean of {count} voting models: {voters}",
-                            len(result.voters)).format(count=len(result.voters), voters=voters))
+        headline_content(result)
+        marker("headline_for", seq)
+
+
+def headline_content(result: DrawingResult | None) -> None:
+    """The headline box's text."""
+    if result is None or result.blank or result.headline is None:
+        st.markdown("## –", anchors=False)
+        message = result.drawing.message if result is not None and result.blank else INVITATION
+        st.markdown(_(message))
+        return
+    verdict, first, second = result.verdict, *result.verdict.candidates
+    if verdict.sure:
+        st.markdown(f"## {verdict.digit}", anchors=False)
+        st.markdown("### " + _("{confidence} sure").format(confidence=percent(result.headline.confidence, 0)),
+                    anchors=False)
+    else:
+        st.markdown("## ?", anchors=False)
+        reason = {"shape": _("That does not look like a digit — maybe {first} or {second}"),
+                  "disagree": _("The models disagree — maybe {first} or {second}")}.get(
+            verdict.reason, _("not sure — maybe {first} or {second}"))
+        st.markdown("### " + reason.format(first=first, second=second), anchors=False)
+    voters = ", ".join(result.voters)
+    st.caption(ngettext("The headline is {voters}'s answer (the one model that votes)",
+                        "The headline is the mean of {count} voting models: {voters}",
+                        len(result.voters)).format(count=len(result.voters), voters=voters))
 
 
 def model_boxes(result: DrawingResult) -> None:
@@ -122,13 +153,15 @@ def draw_panel(directory: str) -> None:
     with st.container(horizontal=True, wrap=True, gap="medium", key="draw_top_row"):
         with st.container(width="content", key="draw_pad_box"):
             pad = drawing_pad()
+        seq = 0 if pad is None else pad.seq
         result = None if pad is None or pad.image is None else engine.predict(pad.image, draw_selection())
         with st.container(horizontal=True, wrap=True, gap="medium", width="content", key="draw_answer_box"):
             if result is not None and result.drawing.image is not None:
                 with st.container(width="content", key="draw_preview_box"):
                     st.image(preview_url(result.drawing), width=PREVIEW_SIZE,
                              caption=_("What the models see (28×28, centred like MNIST)"))
-            headline_box(result)
+            headline_box(result, seq)
     if result is not None and result.answers:
         model_boxes(result)
         details(result)
+    marker("done", seq)

@@ -16,6 +16,7 @@ CALIBRATION_COUNT held-out stroke-drawn digits so the voting rule can rank it.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import functools
 import threading
@@ -41,6 +42,18 @@ SKIPPED_NOTE = N_("{problem} — skipped; the other models still answer.")
 REFRESH_SECONDS = 2.0  # the models folder is looked at no more often than this
 CALIBRATION_SEED, CALIBRATION_COUNT = 2718, 300  # the cards' held-out stroke-drawn set (first 300)
 ALL_SHOWN = DrawSelection(None, None)
+_TF_LOCAL = threading.local()
+# Every TensorFlow call of every engine runs on this one long-lived thread: calls from many visitors'
+# script runs (Streamlit starts a new thread for each) queue here in order instead of contending.
+_TF_THREAD = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="tensorflow",
+                                                   initializer=lambda: setattr(_TF_LOCAL, "inside", True))
+
+
+def _on_tf_thread(function: Any, *args: Any) -> Any:
+    """`function(*args)` on the TensorFlow thread (directly when already on it)."""
+    if getattr(_TF_LOCAL, "inside", False):
+        return function(*args)
+    return _TF_THREAD.submit(function, *args).result()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -161,7 +174,7 @@ class InferenceEngine:
             signature = _file_signature(self.directory)
             if signature == self._signature:
                 return False
-            self._reload()
+            _on_tf_thread(self._reload)
             self._signature = signature
             return True
 
@@ -218,6 +231,9 @@ class InferenceEngine:
             return self._run(inputs, batch_size)
 
     def _run(self, inputs: np.ndarray, batch_size: int = 1000) -> np.ndarray:
+        return _on_tf_thread(self._compute, inputs, batch_size)
+
+    def _compute(self, inputs: np.ndarray, batch_size: int) -> np.ndarray:
         inputs = np.asarray(inputs, dtype=np.float32).reshape(-1, IMAGE_SIZE, IMAGE_SIZE, 1)
         if self._function is None:
             return np.zeros((len(inputs), 0, NUM_CLASSES), np.float32)
