@@ -23,12 +23,13 @@ BASE_CSS = """
 .st-key-draw_headline { max-width: 19rem; }
 .st-key-draw_preview_box [data-testid=stImageCaption], .st-key-draw_preview_box [data-testid=stCaptionContainer] {
   max-width: 140px; }
-.st-key-draw_models [data-testid=stMetric] { padding: 0.2rem 0.7rem 0.3rem !important; }
+.st-key-draw_models { gap: 0.5rem; }
+.st-key-draw_models [data-testid=stMetric] { padding: 0.2rem 0.55rem 0.3rem !important; }
 .st-key-draw_models [data-testid=stMetric] > div { display: grid; grid-template-columns: auto auto; column-gap: 0.4rem;
-  align-items: baseline; }
+  align-items: baseline; padding: 0 !important; }
 .st-key-draw_models [data-testid=stMetricLabel] { grid-column: 1 / span 2; min-height: 0; margin: 0; }
 .st-key-draw_models [data-testid=stMetricLabel] p { font-size: 0.8rem; }
-.st-key-draw_models [data-testid=stMetricValue] { font-size: 2.4rem; line-height: 1.1; }
+.st-key-draw_models [data-testid=stMetricValue] { font-size: 2.4rem; line-height: 1.1; padding: 0 !important; }
 .st-key-draw_models [data-testid=stMetricDelta] { font-size: 0.95rem; }
 [class*="st-key-draw_disagrees_"] [data-testid=stMetricValue] { color: #e8710a; }
 [class*="st-key-draw_votes_"] [data-testid=stMetric] { border-color: #1f77b4; border-width: 2px; }

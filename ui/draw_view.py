@@ -156,11 +156,11 @@ def draw_panel(directory: str) -> None:
         seq = 0 if pad is None else pad.seq
         result = None if pad is None or pad.image is None else engine.predict(pad.image, draw_selection())
         with st.container(horizontal=True, wrap=True, gap="medium", width="content", key="draw_answer_box"):
+            headline_box(result, seq)  # first: on a phone it comes right under the pad
             if result is not None and result.drawing.image is not None:
                 with st.container(width="content", key="draw_preview_box"):
                     st.image(preview_url(result.drawing), width=PREVIEW_SIZE,
                              caption=_("What the models see (28×28, centred like MNIST)"))
-            headline_box(result, seq)
     if result is not None and result.answers:
         model_boxes(result)
         details(result)
