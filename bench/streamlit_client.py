@@ -57,6 +57,7 @@ class DrawVisitor:
         self.query, self.timeout = query, timeout
         self.page_hash = self.pad_id = self.fragment_id = None
         self.seq = 0
+        self._partial: Answer | None = None  # a run's answer so far, kept across a receive that timed out
 
     def open(self) -> Answer:
         """Load the page (the first visit waits for TensorFlow and the models)."""
@@ -79,13 +80,13 @@ class DrawVisitor:
         self.socket.send(message.SerializeToString())
         return sent
 
-    def receive(self) -> Answer:
-        """The answer to the latest request (waits for its `script_finished`)."""
-        return self._receive()
+    def receive(self, timeout: float | None = None) -> Answer:
+        """The next run's answer (waits for its `script_finished`); TimeoutError keeps what arrived so far."""
+        return self._receive(timeout)
 
-    def _receive(self) -> Answer:
-        answer = Answer()
-        deadline = time.monotonic() + self.timeout
+    def _receive(self, timeout: float | None = None) -> Answer:
+        answer = self._partial = self._partial or Answer()
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
         while True:
             message = ForwardMsg()
             message.ParseFromString(self.socket.recv(timeout=max(deadline - time.monotonic(), 0.001)))
@@ -95,6 +96,7 @@ class DrawVisitor:
             elif kind == "delta":
                 self._read_delta(message, answer)
             elif kind == "script_finished":
+                self._partial = None
                 answer.finished_at = time.perf_counter()
                 # 0 = finished, 1 = compile error, 2 = rerun requested (interrupted), 3 = fragment finished
                 answer.interrupted = message.script_finished == 2
