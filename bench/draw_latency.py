@@ -10,8 +10,8 @@ pressing Clear after each digit. For every stroke the page itself records, with
 - the headline answer for that stroke is on screen (the marker `st-key-draw_headline_for_<seq>`),
 - every answer is (the marker `st-key-draw_done_<seq>`, after the last model's box).
 The first stroke (TensorFlow's first call) is left out. Also prints the server's CPU seconds per
-stroke (from /proc) and the machine's load average: on a shared 2-core machine, re-run when it is
-quiet. A benchmark, not a test: it prints figures and asserts nothing.
+stroke and per 5 s of an idle open page (from /proc), and the machine's load average: on a
+shared 2-core machine, re-run when it is quiet. A benchmark, not a test: it asserts nothing.
 """
 
 from __future__ import annotations
@@ -87,6 +87,10 @@ def run(digits: int, viewport: tuple[int, int], pause_ms: int = 400) -> dict:
             canvas = page.locator("canvas.pad-canvas")
             canvas.wait_for(timeout=120_000)
             page.evaluate(WATCH)
+            page.wait_for_timeout(3000)
+            idle_start = cpu_seconds(server.process.pid)
+            page.wait_for_timeout(10_000)  # an open page nobody draws on
+            idle = (cpu_seconds(server.process.pid) - idle_start) / 2  # per 5 s
             box = canvas.bounding_box()
             seq, headline, every = 0, [], []
             cpu_start = None
@@ -109,7 +113,7 @@ def run(digits: int, viewport: tuple[int, int], pause_ms: int = 400) -> dict:
             cpu = cpu_seconds(server.process.pid) - cpu_start
         finally:
             server.stop()
-    return {"strokes": len(every), "headline_ms": headline, "every_answer_ms": every,
+    return {"strokes": len(every), "headline_ms": headline, "every_answer_ms": every, "idle_cpu_seconds_per_5s": idle,
             "server_cpu_seconds_per_stroke": cpu / max(len(every), 1), "load_average": os.getloadavg()}
 
 
@@ -137,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, label in (("headline", "mouse-up → headline answer"), ("every_answer", "mouse-up → every answer")):
         row = figures[name]
         print(f"{label:30s} median {row['median']:6.0f} ms   p95 {row['p95']:6.0f} ms   max {row['max']:6.0f} ms")
-    print(f"server CPU per stroke (clears included): {result['server_cpu_seconds_per_stroke'] * 1000:.0f} ms")
+    print(f"server CPU per stroke (clears included): {result['server_cpu_seconds_per_stroke'] * 1000:.0f} ms; "
+          f"an idle open page: {result['idle_cpu_seconds_per_5s']:.3f} CPU-s per 5 s")
     return 0
 
 

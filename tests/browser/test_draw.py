@@ -65,6 +65,19 @@ def touch_stroke(page, canvas, stroke) -> None:
     session.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
+def pen_stroke(page, canvas, stroke) -> None:
+    """A stylus drawing the stroke: Chromium pen events through the DevTools protocol."""
+    session = page.context.new_cdp_session(page)
+    points = screen_points(canvas, stroke)
+    event = {"button": "left", "pointerType": "pen", "force": 0.5}
+    session.send("Input.dispatchMouseEvent", {**event, "type": "mousePressed", "x": points[0][0], "y": points[0][1],
+                                              "clickCount": 1})
+    for x, y in points[1:]:
+        session.send("Input.dispatchMouseEvent", {**event, "type": "mouseMoved", "x": x, "y": y, "buttons": 1})
+    session.send("Input.dispatchMouseEvent", {**event, "type": "mouseReleased", "x": points[-1][0], "y": points[-1][1],
+                                              "clickCount": 1})
+
+
 def answer_for(page, seq: int, timeout: float = ANSWER_TIMEOUT_SECONDS) -> str:
     """The headline's text once every answer to the pad's message `seq` is on the page."""
     page.locator(f".st-key-draw_done_{seq}").wait_for(state="attached", timeout=timeout * 1000)
@@ -133,6 +146,15 @@ def test_a_finger_draws_on_a_touch_screen(browser, start_app):
     assert canvas.evaluate(INK) > 500
     assert headline.split()[0] == "7", headline
     assert page.evaluate(scrolled) == before  # the finger drew; it did not scroll the page
+
+
+def test_a_pen_draws(browser, start_app):
+    page, canvas = open_draw_page(browser, start_app)
+    strokes = mouse_strokes(1, "stick", 0)
+    for stroke in strokes:
+        pen_stroke(page, canvas, stroke)
+    headline = answer_for(page, len(strokes))
+    assert canvas.evaluate(INK) > 300 and headline.split()[0] == "1", headline
 
 
 def test_a_scribble_gets_not_sure_instead_of_a_digit(browser, start_app):
