@@ -47,16 +47,17 @@ def memory_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-def start_training(folder: Path) -> subprocess.Popen:
-    """A CNN training run in its own process, long enough to outlast the measurement."""
+def start_training(folder: Path, nice: int = 0) -> subprocess.Popen:
+    """A CNN training run in its own process (at `nice` priority), long enough to outlast the measurement."""
     environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "MNIST_LAB_RUNS_DIR": str(folder / "runs")}
-    return subprocess.Popen([sys.executable, "-m", "core.train", "--preset", "cnn-lab", "--epochs", "100",
-                             "--name", "load-bench", "--models-dir", str(folder / "models")],
+    return subprocess.Popen(["nice", "-n", str(nice), sys.executable, "-m", "core.train", "--preset", "cnn-lab",
+                             "--epochs", "100", "--name", "load-bench", "--models-dir", str(folder / "models")],
                             cwd=REPO_ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
 
 
-def measure(count: int, seconds: float, train: bool, warm_up: float = 15.0, digits_per_visitor: int = 40) -> dict:
+def measure(count: int, seconds: float, train: bool, warm_up: float = 15.0, nice: int = 0,
+            digits_per_visitor: int = 40) -> dict:
     """Run `count` visitors for `seconds` against a fresh server; the figures of that run."""
     drawings = [visitor_drawings(index, digits_per_visitor) for index in range(count)]
     with tempfile.TemporaryDirectory() as folder:
@@ -64,7 +65,7 @@ def measure(count: int, seconds: float, train: bool, warm_up: float = 15.0, digi
         server = StreamlitServer(REPO_ROOT, {"MNIST_LAB_MODELS_DIR": str(REPO_ROOT / "saved_models"),
                                              "MNIST_LAB_RUNS_DIR": str(folder / "runs")}, folder / "server.log")
         url = server.start()
-        trainer = start_training(folder) if train else None
+        trainer = start_training(folder, nice) if train else None
         try:
             visitors = [Visitor(url, drawings[index], np.random.default_rng([7, index])) for index in range(count)]
             for visitor in visitors:  # open the pages one after another, as a class arrives
@@ -139,12 +140,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--visitors", type=int, nargs="+", default=[1, 10, 30], help="visitor counts (default 1 10 30)")
     parser.add_argument("--seconds", type=float, default=60.0, help="drawing time per count (default 60)")
     parser.add_argument("--no-train", action="store_true", help="no CNN training beside the visitors")
+    parser.add_argument("--trainer-nice", type=int, default=0,
+                        help="run the trainer at this nice level (default 0, as the app's workers run today)")
     parser.add_argument("--train-warm-up", type=float, default=15.0, help="seconds the training starts before (default 15)")
     parser.add_argument("--json", action="store_true", help="one JSON object per visitor count")
     args = parser.parse_args(argv)
     rows = []
     for count in args.visitors:
-        row = measure(count, args.seconds, train=not args.no_train, warm_up=args.train_warm_up)
+        row = measure(count, args.seconds, train=not args.no_train, warm_up=args.train_warm_up, nice=args.trainer_nice)
         rows.append(row)
         if args.json:
             print(json.dumps(row), flush=True)

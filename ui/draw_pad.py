@@ -23,6 +23,7 @@ from core.i18n import _
 CANVAS_SIZE = 280
 STROKE_WIDTH = 20  # ≈ 1/10 of a digit drawn 200 px tall: MNIST's stroke-to-height ratio
 PAD_KEY = "draw_pad"
+MAX_SIDE = 2 * CANVAS_SIZE  # a larger "drawing" did not come from the pad: refused, never decoded
 _HERE = Path(__file__).parent
 _PAD = st.components.v2.component("mnist_lab.draw_pad", html="", css=(_HERE / "draw_pad.css").read_text(),
                                   js=(_HERE / "draw_pad.js").read_text())
@@ -49,8 +50,10 @@ def decode(value: object) -> PadDrawing | None:
     try:
         _, encoded = str(png).split(",", 1)
         with Image.open(io.BytesIO(base64.b64decode(encoded, validate=True))) as picture:
+            if max(picture.size) > MAX_SIDE:
+                return None
             return PadDrawing(seq, strokes, np.asarray(picture.convert("RGBA")))
-    except (ValueError, OSError, binascii.Error):
+    except (ValueError, OSError, binascii.Error, Image.DecompressionBombError):
         return None
 
 

@@ -6,7 +6,7 @@ it is not sure — and names the two likeliest digits — when any of these hold
 - the voters' mean probability for their answer is under SURE_PROBABILITY (0.9);
 - no majority of the models shown gives that answer (they disagree strongly);
 - the ink is more than MAX_ASPECT (2) times wider than tall: a line or a dash. No digit in
-  13,000 drawn, re-drawn and pen-drawn ones was wider than 1.9 times its height.
+  14,000 drawn, re-drawn and pen-drawn ones was wider than 1.9 times its height.
 
 Measured by bench/unsure_rule.py with the shipped models: thresholds chosen on stroke-drawn and
 re-drawn MNIST digits against generated non-digits (core.drawing.nondigits) of one seed for at
