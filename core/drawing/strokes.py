@@ -156,7 +156,14 @@ class DrawnDigit:
 def digit_strokes(digit: int, style: str, rng: np.random.Generator, canvas_size: int = CANVAS_SIZE,
                   stroke_width: float = 20.0, jitter: float = 1.0) -> list[Stroke]:
     """The template's strokes, jittered and randomly slanted, sized and placed, in canvas pixels."""
-    template = TEMPLATES[digit][style]
+    aspects = (0.3, 0.6) if digit == 1 else (0.45, 0.85)
+    return template_strokes(TEMPLATES[digit][style], rng, canvas_size, stroke_width, jitter, aspects)
+
+
+def template_strokes(template: list, rng: np.random.Generator, canvas_size: int = CANVAS_SIZE,
+                     stroke_width: float = 20.0, jitter: float = 1.0,
+                     aspects: tuple[float, float] = (0.45, 0.85)) -> list[Stroke]:
+    """Any template (strokes of ("L" | "C", points) pieces in a unit box) drawn by a random hand, in canvas pixels."""
     # Per-control-point jitter, then a smooth warp of the whole digit (same displacement at the same place).
     frequencies = rng.uniform(1.0, 3.0, size=(2, 2))
     phases = rng.uniform(0, 2 * np.pi, size=(2, 2))
@@ -174,7 +181,7 @@ def digit_strokes(digit: int, style: str, rng: np.random.Generator, canvas_size:
             frequencies[1, 1] * path[:, 1] * np.pi + phases[1, 1])
         strokes.append(path + np.stack([warp_x, warp_y], axis=1) + rng.normal(0, 0.02 * jitter, size=2))
     # Shape: aspect (width / height), slant (shear), a small rotation; y points down.
-    aspect = rng.uniform(0.45, 0.85) if digit != 1 else rng.uniform(0.3, 0.6)
+    aspect = rng.uniform(*aspects)
     slant = np.radians(rng.uniform(-12, 30) * jitter)  # most people lean right
     rotation = np.radians(rng.normal(0, 6) * jitter)
     shaped = []
@@ -198,7 +205,8 @@ def digit_strokes(digit: int, style: str, rng: np.random.Generator, canvas_size:
     placed = []
     for path in shaped:  # a shaky hand: smoothed noise of about a pixel along each stroke
         tremor = rng.normal(0.0, 1.5 * jitter, size=path.shape)
-        tremor = np.stack([np.convolve(tremor[:, axis], np.ones(5) / 5, mode="same") for axis in (0, 1)], axis=1)
+        if len(path) >= 5:  # (a shorter path, a dot, keeps its raw tremor)
+            tremor = np.stack([np.convolve(tremor[:, axis], np.ones(5) / 5, mode="same") for axis in (0, 1)], axis=1)
         placed.append(np.clip(path * scale + offset + tremor, 0, canvas_size - 1))
     return [[(float(px), float(py)) for px, py in path] for path in placed]
 
