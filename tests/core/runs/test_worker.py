@@ -15,8 +15,8 @@ from core.models.insight import CACHE_SUFFIX
 from core.models.store import list_cards
 from core.runs import dispatcher
 from core.runs import store as runs
-from core.runs.records import FINAL_STATUSES, Run
 from core.runs.logger import CRASH_AFTER_STEPS_VARIABLE
+from core.runs.records import FINAL_STATUSES, Run
 
 TEACHER = Actor("teacher", teacher=True)
 
