@@ -60,7 +60,8 @@ def summarise(predicted: np.ndarray, labels: np.ndarray, masks: dict[str, np.nda
     """Accuracy on each mask, per-digit accuracy (all writers) and its minimum, the most frequent confusions."""
     correct = predicted == labels
     row: dict[str, Any] = {name: float(correct[mask].mean()) if mask.any() else None for name, mask in masks.items()}
-    row["per_digit"] = [float(correct[labels == digit].mean()) if (labels == digit).any() else None for digit in range(10)]
+    row["per_digit"] = [float(correct[labels == digit].mean()) if (labels == digit).any() else None
+                        for digit in range(10)]
     row["min_digit"] = min((value for value in row["per_digit"] if value is not None), default=None)
     pairs = collections.Counter(zip(labels[~correct].tolist(), predicted[~correct].tolist()))
     row["confusions"] = [[true, read, count] for (true, read), count in pairs.most_common(CONFUSIONS)]
@@ -129,9 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     """CLI: every saved model's accuracy on real pen-drawn digits."""
     parser = argparse.ArgumentParser(prog="python -m bench.handwriting", description=__doc__.split("\n\n")[0])
     parser.add_argument("path", type=Path, help="a UNIPEN file of pen digits (the UCI pendigits' pendigits-orig.tra)")
-    parser.add_argument("--models-dir", type=Path, default=None, help="default: saved_models/ (or the models folder setting)")
+    parser.add_argument("--models-dir", type=Path, default=None,
+                        help="default: saved_models/ (or the models folder setting)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="rendering seed: sizes, places, brushes, styles")
-    parser.add_argument("--halves-seed", type=int, default=0, help="seed of the random split of the writers in two halves")
+    parser.add_argument("--halves-seed", type=int, default=0, help="seed of the random split of the writers in two")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--update-cards", action="store_true", help="write handwriting_accuracy into every card")
     args = parser.parse_args(argv)

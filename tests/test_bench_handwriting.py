@@ -18,7 +18,7 @@ WRITERS = (3, 7, 11, 12)
 
 def unipen_text(count: int = 40) -> str:
     """`count` stroke-drawn digits written as a tablet would record them (y up), by four writers in turn."""
-    lines = ['.INCLUDE        dene.doc', '.LEXICON "0" "1" "2" "3" "4" "5" "6" "7" "8" "9"', ".HIERARCHY      DIGIT", ""]
+    lines = [".INCLUDE dene.doc", '.LEXICON "0" "1" "2" "3" "4" "5" "6" "7" "8" "9"', ".HIERARCHY DIGIT", ""]
     for index in range(count):
         digit, writer = index % 10, WRITERS[index % len(WRITERS)]
         rng = np.random.default_rng([9, index])

@@ -3,8 +3,9 @@
 Each digit 0–9 has several stroke templates (styles, core.drawing.templates): the 39 reference
 styles the benchmarks draw from, and 14 European school styles that only training adds
 (`templates="all"`). `digit_strokes` jitters the control points, warps the whole digit a
-little, then slants, rotates, squeezes, sizes and places it on the canvas; `render_strokes` paints the strokes anti-aliased with round caps onto a transparent
-RGBA canvas exactly like the canvas component returns (ink in the alpha channel).
+little, then slants, rotates, squeezes, sizes and places it on the canvas; `render_strokes`
+paints the strokes anti-aliased with round caps onto a transparent RGBA canvas exactly like the
+canvas component returns (ink in the alpha channel).
 
 The same strokes drive the browser test's mouse. Everything is deterministic by seed: digit
 number i of a set uses the generator `numpy.random.default_rng([seed, i])`.

@@ -88,7 +88,8 @@ class _Parser:
             self.fail(segment["line"], f"segment {segment['name']} has no strokes")
         label, writer, prompt = segment["comment"]
         if label != segment["label"]:
-            self.fail(segment["line"], f"segment {segment['name']} is a \"{segment['label']}\" but its .COMMENT says {label}")
+            self.fail(segment["line"],
+                      f"segment {segment['name']} is a \"{segment['label']}\" but its .COMMENT says {label}")
         self.digits.append(PenDigit(len(self.digits), segment["label"], writer, prompt, segment["name"],
                                     segment["line"], tuple(segment["strokes"])))
         self.segment = None
@@ -242,8 +243,8 @@ def random_params(strokes: Sequence[np.ndarray], rng: np.random.Generator, style
     return RenderParams(style, brush, height, offset)
 
 
-def render_digit(strokes: Sequence[np.ndarray], rng: np.random.Generator | None = None,
-                 params: RenderParams | None = None, canvas_size: int = CANVAS_SIZE) -> tuple[np.ndarray, RenderParams]:
+def render_digit(strokes: Sequence[np.ndarray], rng: np.random.Generator | None = None, params: RenderParams | None = None,
+                 canvas_size: int = CANVAS_SIZE) -> tuple[np.ndarray, RenderParams]:
     """Tablet strokes drawn on the canvas as a visitor would: (the image in its style, how it was drawn)."""
     if params is None:
         params = random_params(strokes, rng if rng is not None else np.random.default_rng(), canvas_size=canvas_size)

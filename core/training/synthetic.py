@@ -3,8 +3,9 @@
 `synthetic_training_digits(count)` draws `count` digits with the stroke generator
 (core.drawing.strokes) from every template (the reference styles and the school styles the
 benchmarks never draw, core.drawing.templates) and turns each into the 28×28 input exactly as a
-drawing on the canvas is turned (core.drawing.preprocess). Training draws them from `TRAINING_SEED`, never from the
-seeds the benchmarks report on (bench.recognition's development seed 1 and held-out seed 2718).
+drawing on the canvas is turned (core.drawing.preprocess). Training draws them from
+`TRAINING_SEED`, never from the seeds the benchmarks report on (bench.recognition's development
+seed 1 and held-out seed 2718).
 Drawing takes about 5 ms a digit, so the result is kept beside MNIST's files and reused.
 """
 

@@ -147,8 +147,8 @@ def test_the_four_export_styles_carry_the_same_ink():
 
 def test_the_app_reads_every_style_alike():
     four = parse_unipen_text(SAMPLE)[1]
-    inputs = [prepare_drawing(render_digit(four.strokes, params=RenderParams(style, 18.0, 180.0, (60.0, 40.0)))[0]).image
-              for style in STYLES]
+    drawn = [render_digit(four.strokes, params=RenderParams(style, 18.0, 180.0, (60.0, 40.0)))[0] for style in STYLES]
+    inputs = [prepare_drawing(image).image for image in drawn]
     for other in inputs[1:]:
         assert np.abs(other - inputs[0]).max() < 0.02
 
