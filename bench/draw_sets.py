@@ -3,7 +3,7 @@
 - `stroke`: stroke-drawn digits (core.drawing.strokes) of a given seed;
 - `redrawn`: MNIST test digits re-drawn at a random size and place on the canvas;
 - `nondigits`: scribbles, zigzags, lines, letters, Hangul and shapes (core.drawing.nondigits);
-- `pen`: real pen-drawn digits (bench.pendigits), only when the file's path is given.
+- `pen`: real pen-drawn digits (core.drawing.unipen), only when the file's path is given.
 
 Each set is a `DrawSet`: the 28×28 inputs, the labels (−1 for a non-digit), what each drawing is,
 the aspect of its ink (width / height) and the probabilities of every model, (N, models, 10).
@@ -67,10 +67,10 @@ def _images(kind: str, count: int, seed: int, pen_path: Path | None) -> tuple[li
         return (list(redrawn_mnist_set(mnist.test_images[chosen], seed)), list(mnist.test_labels[chosen]),
                 [f"mnist test {index}" for index in chosen])
     if kind == "pen":
-        from bench import pendigits
+        from core.drawing.unipen import parse_unipen, render_set
 
-        digits = pendigits.parse(pen_path)[:count]
-        images = [pendigits.render(digit, np.random.default_rng([seed, index])) for index, digit in enumerate(digits)]
+        digits = parse_unipen(pen_path)[:count]
+        images = [image for image, _ in render_set(digits, seed)]
         return images, [d.label for d in digits], [f"writer {d.writer}" for d in digits]
     raise ValueError(f"unknown set {kind!r}")
 

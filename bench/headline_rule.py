@@ -6,7 +6,7 @@ The rule: the voters are the models whose error on drawn digits (their card's `d
 is at most RATIO × the best model's; the headline is their mean. For each candidate ratio, on
 every subset of two or more saved models (a class's folder varies), the headline's accuracy is
 compared with the subset's best single model, on stroke-drawn digits (seed 6), re-drawn MNIST
-and — when its path is given — real pen-drawn digits (bench.pendigits; measuring only). A ratio
+and — when its path is given — real pen-drawn digits (core.drawing.unipen; measuring only). A ratio
 of ∞ is "mean of all" (lab-11-5, what the page led with before).
 """
 

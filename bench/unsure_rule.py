@@ -5,7 +5,7 @@
 Calibration (where the thresholds were chosen): stroke-drawn digits of seed 5 and the first half
 of the re-drawn MNIST digits against non-digits (core.drawing.nondigits) of seed 5. Report:
 stroke-drawn digits of seed 6, the other half of re-drawn MNIST, non-digits of seed 6 and, when
-the file is given, real pen-drawn digits (bench.pendigits, measuring only). A *false alarm* is a
+the file is given, real pen-drawn digits (core.drawing.unipen, measuring only). A *false alarm* is a
 digit the page is not sure about; a *miss* is a non-digit it names a digit for. On pen-drawn
 digits the page's "not sure" is also counted on the digits the headline reads wrongly (caught).
 The grid shows the trade-off the chosen thresholds sit on.
