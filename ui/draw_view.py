@@ -21,6 +21,7 @@ from core.drawing.preprocess import PreparedDrawing
 from core.i18n import N_, _, ngettext
 from core.i18n.formats import percent
 from core.models.selection import draw_selection
+from ui.draw_label import label_row
 from ui.draw_pad import drawing_pad
 
 PREVIEW_SIZE = 140  # the 28×28 model input shown 5× larger
@@ -163,5 +164,6 @@ def draw_panel(directory: str) -> None:
                              caption=_("What the models see (28×28, centred like MNIST)"))
     if result is not None and result.answers:
         model_boxes(result)
+        label_row(result, pad.image, seq)
         details(result)
     marker("done", seq)
