@@ -15,8 +15,9 @@ st.markdown(_("Every digit a visitor labelled on the **Draw** page (\"Which digi
 counts = digit_counts()
 st.header(_("How every model reads our class"))
 model_accuracies(str(settings.models_dir()))
-st.page_link("pages/1_Train.py", label=_("Train a model with the class's drawings (the Train page's last switch)"),
-             icon=":material/model_training:", query_params=link_params())
+st.page_link("pages/1_Train.py", label=_("Train with the class's drawings"), icon=":material/model_training:",
+             query_params=link_params())
+st.caption(_("On the Train page, switch on \"Add the class's drawings\" (the last switch)."))
 if not sum(counts.values()):
     st.info(_("No labelled drawings yet: draw a digit on the Draw page and tap the digit you meant."),
             icon=":material/draw:")

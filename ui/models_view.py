@@ -80,16 +80,19 @@ def _delete(name: str) -> str:
 def model_details(entry: ModelEntry) -> None:
     """One model: its card's figures, its download, and the teacher's rename and delete."""
     card = entry.card
-    columns = st.columns(5)
-    columns[0].metric(_("Test accuracy"), percent(card.test_accuracy, 2), help=_("MNIST's 10,000 test digits."))
-    handwriting = card.handwriting_accuracy
-    columns[1].metric(_("Real handwriting"), "–" if handwriting is None else percent(handwriting, 1),
-                      help=_("Digits people wrote with a pen, people no model ever saw, drawn on the canvas as a "
-                             "visitor draws (measured by bench/handwriting.py; – : not measured)."))
-    columns[2].metric(_("Parameters"), number(card.parameters))
     digits = (card.train_limit or LECTURE_TRAIN_SIZE) + int(card.spec.get("synthetic_digits", 0))  # + stroke-drawn ones
-    columns[3].metric(_("Trained on"), _("{digits} digits").format(digits=number(digits)))
-    columns[4].metric(_("Epochs"), number(card.epochs_run))
+    handwriting = card.handwriting_accuracy
+    with st.container(horizontal=True, wrap=True, gap="small", key="models_figures"):  # wraps: nothing cut off
+        st.metric(_("Test accuracy"), percent(card.test_accuracy, 2), help=_("MNIST's 10,000 test digits."),
+                  width="content", border=True)
+        st.metric(_("Real handwriting"), "–" if handwriting is None else percent(handwriting, 1), width="content",
+                  border=True, help=_("Digits people wrote with a pen, people no model ever saw, drawn on the canvas "
+                                      "as a visitor draws (measured by bench/handwriting.py; – : not measured)."))
+        if card.class_accuracy is not None:
+            st.metric(_("our class: held out"), percent(card.class_accuracy, 1), width="content", border=True)
+        st.metric(_("Parameters"), number(card.parameters), width="content", border=True)
+        st.metric(_("Trained on"), _("{digits} digits").format(digits=number(digits)), width="content", border=True)
+        st.metric(_("Epochs"), number(card.epochs_run), width="content", border=True)
     st.caption(card.description + (f" · {card.preset}" if card.preset else "") + (f" · {card.created}" if card.created else ""))
     st.download_button(_("Download (.keras and card, zip)"), data=lambda: manage.export_model(entry.name),
                        file_name=f"{entry.name}.zip", mime="application/zip", key=f"models_download_{entry.name}",
