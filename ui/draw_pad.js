@@ -139,7 +139,7 @@ function setProblem(inst, message) {
 // ---- reading and sending the drawing ----
 
 /** The drawing as a PNG data URL: black background, then Fabric's lower and upper canvases.
- *  `size` CSS pixels square: Fabric's canvases hold size × devicePixelRatio pixels on a phone. */
+ *  `size` CSS pixels square (0.13 turns Fabric's retina scaling off; were it on, the PNG would not grow). */
 function snapshot(parts, size) {
   const { lower, upper } = parts;
   const out = (parts.scratch ??= document.createElement("canvas"));
