@@ -3,7 +3,8 @@
     python -m bench.draw_latency [--digits 16] [--viewport 1024x768] [--json]
 
 Starts the app as `make run` does (the same .streamlit/config.toml) with the shipped models,
-opens the Draw page in Debian's Chromium and draws digits with real mouse strokes
+opens the Draw page in Debian's Chromium and draws digits on its pad (streamlit-drawable-canvas with
+the page's companion, ui/draw_pad.py) with real mouse strokes
 (core.drawing.strokes.mouse_strokes), pausing 0.4 s between strokes as a person would and
 pressing Clear after each digit. For every stroke the page itself records, with
 `performance.now()`, the pointer-up and the first animation frame in which
@@ -84,8 +85,9 @@ def run(digits: int, viewport: tuple[int, int], pause_ms: int = 400) -> dict:
         try:
             page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
             page.goto(f"{url}/Draw?lang=en")
-            canvas = page.locator("canvas.pad-canvas")
+            canvas = page.locator(".st-key-draw_pad_canvas [data-testid=stBidiComponentIsolated] canvas.upper-canvas")
             canvas.wait_for(timeout=120_000)
+            page.locator(".dc-companion[data-status=ok]").wait_for(state="attached", timeout=30_000)
             page.evaluate(WATCH)
             page.wait_for_timeout(3000)
             idle_start = cpu_seconds(server.process.pid)
@@ -105,7 +107,7 @@ def run(digits: int, viewport: tuple[int, int], pause_ms: int = 400) -> dict:
                         headline.append(shown - up)
                         every.append(done - up)
                     page.wait_for_timeout(pause_ms)
-                page.get_by_role("button", name="Clear").click()
+                page.get_by_role("button", name="Clear", exact=True).click()
                 seq += 1
                 wait_for(page, f"done_{seq}")
                 if index == 0:

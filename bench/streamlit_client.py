@@ -4,11 +4,14 @@ What a browser sends and receives, recorded from Chromium on the Draw page (Stre
 - connect to `ws://HOST/_stcore/stream` with the subprotocol `streamlit`;
 - open the page: BackMsg `rerun_script` with the address's query string and `page_name="Draw"`;
   the server answers with `new_session` (which names the page's script hash) and the page's
-  deltas; the pad is a `bidi_component` element inside a fragment (its delta carries the
-  fragment's id);
-- after a stroke: BackMsg `rerun_script` with the page's hash, the fragment's id and the pad's
-  widget state, `json_value = {"drawing": {"seq", "png", "strokes"}}`; the server reruns the
-  fragment only and streams its deltas, then `script_finished`.
+  deltas; the pad is two `bidi_component` elements inside a fragment (their deltas carry the
+  fragment's id): streamlit-drawable-canvas (key `draw_pad_canvas`) and its companion (key
+  `draw_pad`), which sends the drawing;
+- after a stroke: BackMsg `rerun_script` with the page's hash, the fragment's id and the
+  companion's widget state, `json_value = {"drawing": {"png", "seq", "op", "strokes"}}` (after
+  Clear: the empty canvas, a black PNG); the server reruns the fragment only and streams its
+  deltas, then `script_finished`. (A browser's Clear also makes the library send its own value:
+  one more rerun, not sent here.)
 No JavaScript runs and nothing is rendered: the client's own cost is a few protobuf messages.
 """
 
@@ -26,11 +29,13 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import connect
 
-PAD_KEY_SUFFIX = "-draw_pad"
+PAD_KEY_SUFFIX = "-draw_pad"  # the companion's element id ends with its key (the canvas': "-draw_pad_canvas")
+CANVAS_SIZE = 280
+EMPTY = np.dstack([np.zeros((CANVAS_SIZE, CANVAS_SIZE, 3), np.uint8), np.full((CANVAS_SIZE, CANVAS_SIZE), 255, np.uint8)])
 
 
 def png_url(image: np.ndarray) -> str:
-    """An RGBA canvas image as the pad sends it: a PNG data URL."""
+    """An RGBA canvas image as the pad's companion sends it: a PNG data URL."""
     buffer = io.BytesIO()
     Image.fromarray(image).save(buffer, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
@@ -68,9 +73,11 @@ class DrawVisitor:
         return self._receive()
 
     def send_drawing(self, image: np.ndarray | None, strokes: int) -> float:
-        """Send the pad's state after a stroke (None: after Clear); returns time.perf_counter() at sending."""
+        """Send the companion's state after a stroke (None: after Clear); returns time.perf_counter() at sending."""
         self.seq += 1
-        state = {"drawing": {"seq": self.seq, "png": None if image is None else png_url(image), "strokes": strokes}}
+        op = "clear" if image is None else "stroke"
+        state = {"drawing": {"png": png_url(EMPTY if image is None else image), "seq": self.seq, "op": op,
+                             "strokes": strokes}}
         message = BackMsg()
         rerun = message.rerun_script
         rerun.query_string, rerun.page_script_hash, rerun.fragment_id = self.query, self.page_hash, self.fragment_id

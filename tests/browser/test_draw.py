@@ -1,4 +1,9 @@
-"""Real browser: the Draw page in Chromium with real mouse strokes and touch, as visitors and a teacher use it."""
+"""Real browser: the Draw page in Chromium with real mouse strokes and touch, as visitors and a teacher use it.
+
+The pad is streamlit-drawable-canvas (Fabric.js, in an open shadow root: Playwright's CSS pierces it) with
+the page's companion (ui/draw_pad.js): strokes go on the library's `canvas.upper-canvas`, the ink is read
+from its drawing canvas (the `lower-canvas` beside it), Undo and Clear are found by their labels.
+"""
 
 from __future__ import annotations
 
@@ -19,8 +24,12 @@ WIDE, PROJECTOR = {"width": 1400, "height": 1000}, {"width": 1024, "height": 768
 DIGITS_TO_DRAW = [(2, "printed", 0), (4, "closed", 0), (7, "bar", 0), (0, "oval", 0), (9, "straight-tail", 0)]
 ANSWER_TIMEOUT_SECONDS = 90  # the first drawing waits for TensorFlow and every model to load
 SCRIBBLE_SEED = 16  # two strokes; measured: the voters 56–68% sure and 1 of 7 models agreeing, at brushes 14–26 px
-INK = """(c) => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
+# Bright pixels of Fabric's drawing canvas: the `lower-canvas` in the upper canvas' wrapper (the library's
+# background-image canvas is a `lower-canvas` too).
+INK = """(upper) => { const c = upper.parentElement.querySelector('canvas.lower-canvas');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
   for (let i = 0; i < d.length; i += 4) if (d[i] > 128) n++; return n; }"""
+CANVAS_HOST = ".st-key-draw_pad_canvas [data-testid=stBidiComponentIsolated]"
 # Strokes starting at each corner and the middle of each edge, 3 px inside the canvas, heading inwards.
 EDGE_STARTS = {"top-left": (3, 3), "top": (140, 3), "top-right": (277, 3), "right": (277, 140),
                "bottom-right": (277, 277), "bottom": (140, 277), "bottom-left": (3, 277), "left": (3, 140)}
@@ -30,8 +39,10 @@ def open_draw_page(browser, start_app, viewport=WIDE, query="lang=en", **context
     url = start_app(MNIST_LAB_MODELS_DIR=str(SHIPPED_MODELS_DIR))
     page = browser.new_context(viewport=viewport, **context).new_page()
     page.goto(f"{url}/Draw?{query}")
-    canvas = page.locator("canvas.pad-canvas")
+    canvas = page.locator(f"{CANVAS_HOST} canvas.upper-canvas")
     canvas.wait_for(timeout=ANSWER_TIMEOUT_SECONDS * 1000)
+    page.locator(".dc-companion[data-status=ok]").wait_for(state="attached", timeout=30_000)  # toolbar hidden
+    page.wait_for_timeout(300)  # the library configures its pencil right after loading its (empty) drawing
     return page, canvas
 
 
@@ -87,9 +98,14 @@ def model_answers(page, names: list[str]) -> dict[str, str]:
             for name in names}
 
 
+def press(page, label: str, seq: int) -> str:
+    """Press the pad's Undo or Clear (below the canvas) and wait for the answer to the value it sends."""
+    page.get_by_role("button", name=label, exact=True).click()
+    return answer_for(page, seq, timeout=30)
+
+
 def clear(page, seq: int) -> None:
-    page.get_by_role("button", name="Clear").click()
-    answer_for(page, seq, timeout=30)
+    press(page, "Clear", seq)
 
 
 def test_drawn_digits_get_every_models_answer_and_are_recognised(browser, start_app):
@@ -134,7 +150,8 @@ def test_strokes_from_every_corner_and_edge_draw_ink_and_get_an_answer(browser, 
 
 
 def test_a_finger_draws_on_a_touch_screen(browser, start_app):
-    page, canvas = open_draw_page(browser, start_app, {"width": 800, "height": 1000}, has_touch=True, is_mobile=True)
+    page, canvas = open_draw_page(browser, start_app, {"width": 800, "height": 1000}, has_touch=True, is_mobile=True,
+                                  device_scale_factor=3)  # a phone's pixel ratio
     strokes = mouse_strokes(7, "plain", 0)
     scrolled = "() => Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollTop), window.scrollY)"
     before = page.evaluate(scrolled)
@@ -175,3 +192,54 @@ def test_the_projector_layout_shows_pad_preview_and_headline_without_scrolling(b
     assert page.locator("[data-testid=stSidebar]").get_attribute("aria-expanded") != "true"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "draw-page-projector.png")
+
+
+def test_undo_removes_the_last_stroke_and_clear_brings_the_invitation_back(browser, start_app):
+    page, canvas = open_draw_page(browser, start_app)
+    draw_strokes(page, canvas, [[(60.0, 60.0), (60.0, 220.0)]])
+    answer_for(page, 1)
+    one = canvas.evaluate(INK)
+    draw_strokes(page, canvas, [[(120.0, 60.0), (220.0, 200.0)]])
+    answer_for(page, 2)
+    assert canvas.evaluate(INK) > one > 500
+    assert "Draw a digit" not in press(page, "Undo", 3)
+    assert abs(canvas.evaluate(INK) - one) <= one * 0.01, "Undo must leave exactly the first stroke"
+    assert "Draw a digit" in press(page, "Clear", 4)
+    assert canvas.evaluate(INK) == 0 and page.get_by_text("What the models see").count() == 0
+    assert "Draw a digit" in press(page, "Undo", 5)  # nothing left to undo: still an answer, still empty
+    draw_strokes(page, canvas, [[(140.0, 40.0), (140.0, 240.0)]])  # drawing goes on after Clear
+    assert "Draw a digit" not in answer_for(page, 6) and canvas.evaluate(INK) > 500
+
+
+def test_no_toolbar_covers_the_canvas_and_no_move_mode(browser, start_app):
+    """The library's toolbar (top right, over the canvas) is hidden: every point of the canvas is the canvas."""
+    page, canvas = open_draw_page(browser, start_app)
+    draw_strokes(page, canvas, [[(100.0, 100.0), (160.0, 160.0)]])  # the toolbar used to show while drawing
+    answer_for(page, 1)
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + box["width"] - 20, box["y"] + 10)  # hover where the toolbar was, as a user would
+    facts = page.evaluate("""(sel) => {
+      const host = document.querySelector(sel), root = host.shadowRoot;
+      const upper = root.querySelector('canvas.upper-canvas'), r = upper.getBoundingClientRect();
+      const misses = [];
+      for (const fx of [0.005, 0.1, 0.25, 0.5, 0.75, 0.9, 0.995])
+        for (const fy of [0.005, 0.05, 0.1, 0.115, 0.25, 0.5, 0.75, 0.9, 0.995]) {
+          const x = r.left + fx * r.width, y = r.top + fy * r.height;
+          if (document.elementFromPoint(x, y) !== host || root.elementFromPoint(x, y) !== upper) misses.push([fx, fy]);
+        }
+      const shown = [...root.querySelectorAll('button')].filter((b) => b.getBoundingClientRect().width > 0).length;
+      const toolbar = root.querySelector('.dc-toolbar');
+      return {misses, shown, display: toolbar ? getComputedStyle(toolbar).display : 'absent'};
+    }""", CANVAS_HOST)
+    assert facts == {"misses": [], "shown": 0, "display": "none"}, facts
+    ink = canvas.evaluate(INK)
+    draw_strokes(page, canvas, [[(220.0, 8.0), (250.0, 20.0), (275.0, 28.0)]])  # entirely inside the old toolbar strip
+    answer_for(page, 2)
+    assert canvas.evaluate(INK) > ink
+    # Even if the library's select/move mode were switched on, the next stroke draws instead of dragging the ink.
+    edit = page.locator(f"{CANVAS_HOST} .dc-toolbar button[aria-label=Edit]")
+    assert edit.evaluate("(button) => { button.click(); return button.getAttribute('aria-pressed'); }") == "true"
+    ink = canvas.evaluate(INK)
+    draw_strokes(page, canvas, [[(130.0, 130.0), (130.0, 260.0)]])  # starts on the first stroke: would drag it
+    answer_for(page, 3)
+    assert canvas.evaluate(INK) > ink + 500 and edit.get_attribute("aria-pressed") == "false"

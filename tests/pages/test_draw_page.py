@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from core.drawing.strokes import draw_digit, render_strokes
 from core.settings import REPO_ROOT
 from tests.pages.untranslated import untranslated
-from ui.draw_pad import PAD_KEY
+from ui.draw_pad import CANVAS_SIZE, MAX_SIDE, PAD_KEY, PadDrawing, decode
 
 APP = str(REPO_ROOT / "app.py")
 PAGE = "pages/3_Draw.py"
@@ -23,14 +23,21 @@ SMALL_MODELS = {"small-softmax", "small-nn-xavier"}
 INVITATION = "Draw a digit in the black box"
 
 
-def pad_state(image: np.ndarray | None, seq: int = 1, strokes: int = 1) -> dict:
-    """What the drawing pad keeps in session state after a stroke: a PNG data URL (None after Clear)."""
-    if image is None:
-        return {"drawing": {"seq": seq, "png": None, "strokes": 0}}
+def png_url(image: np.ndarray) -> str:
     buffer = io.BytesIO()
     Image.fromarray(image).save(buffer, format="PNG")
-    return {"drawing": {"seq": seq, "png": "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode(),
-                        "strokes": strokes}}
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def pad_state(image: np.ndarray | None, seq: int = 1, strokes: int = 1) -> dict:
+    """What the pad's companion keeps in session state after a stroke: the canvas as a PNG data URL.
+
+    After Clear (image None) it sends the empty canvas: a black PNG, as the companion does.
+    """
+    if image is None:
+        black = on_black(np.zeros((CANVAS_SIZE, CANVAS_SIZE), np.uint8))
+        return {"drawing": {"seq": seq, "png": png_url(black), "op": "clear", "strokes": 0}}
+    return {"drawing": {"seq": seq, "png": png_url(image), "op": "stroke", "strokes": strokes}}
 
 
 def on_black(alpha: np.ndarray) -> np.ndarray:
@@ -112,6 +119,19 @@ def test_clear_brings_the_invitation_back(small_models_dir, monkeypatch):
     assert len(at.metric) == 2
     draw(at, None, seq=2)
     assert len(at.metric) == 0 and any(INVITATION in text for text in headline(at))
+
+
+def test_the_pad_reads_what_its_companion_sends_and_refuses_anything_else():
+    inked = white_on_black(8)
+    drawing = decode(pad_state(inked, seq=4, strokes=2)["drawing"])
+    assert drawing is not None and (drawing.seq, drawing.strokes) == (4, 2) and (drawing.image == inked).all()
+    assert decode(pad_state(None, seq=5)["drawing"]) == PadDrawing(5, 0, None)  # Clear: a black PNG, no ink
+    assert decode({"seq": 6, "png": png_url(inked)}).strokes == 1  # no stroke count: an inked image is one
+    assert decode(None) is None and decode({"png": png_url(inked)}) is None and decode({"seq": True}) is None
+    huge = np.zeros((MAX_SIDE + 1, 8, 4), np.uint8)
+    assert decode({"seq": 7, "png": png_url(huge)}) is None  # not from the pad: refused, never decoded
+    assert decode({"seq": 8, "png": "data:image/png;base64,bm90IGEgcG5n"}) is None  # "not a png"
+    assert decode({"seq": 9, "png": "data:image/png;base64,%%%"}) is None
 
 
 def test_details_show_every_models_probabilities_only_when_opened(small_models_dir, monkeypatch):
