@@ -48,8 +48,8 @@ def label_row(result: DrawingResult, canvas: np.ndarray, seq: int) -> None:
     """Ten digit buttons under the answers; the chosen one stays highlighted with a thank-you."""
     kept = st.session_state.get(KEPT_KEY)
     kept = kept if isinstance(kept, dict) and kept.get("seq") == seq else None
+    st.markdown(_("**Which digit did you mean?**"))
     with st.container(horizontal=True, wrap=True, gap="small", vertical_alignment="center", key="draw_label_row"):
-        st.markdown(_("**Which digit did you mean?**"), width="content")
         for digit in range(10):
             chosen = kept is not None and kept.get("digit") == digit
             st.button(str(digit), key=f"draw_label_{digit}", type="primary" if chosen else "secondary",

@@ -21,6 +21,7 @@ from core.drawing.preprocess import PreparedDrawing
 from core.i18n import N_, _, ngettext
 from core.i18n.formats import percent
 from core.models.selection import draw_selection
+from ui.draw_inside import inside_view
 from ui.draw_label import label_row
 from ui.draw_pad import drawing_pad
 
@@ -166,4 +167,5 @@ def draw_panel(directory: str) -> None:
         model_boxes(result)
         label_row(result, pad.image, seq)
         details(result)
+        inside_view(engine, result)
     marker("done", seq)

@@ -144,6 +144,7 @@ class InferenceEngine:
         self.problems: list[str] = []  # files that could not be loaded, and why
         self.drawn_errors: dict[str, float | None] = {}  # name → error on drawn digits (card, or measured here)
         self.reloads = 0
+        self._inspector: Any = None  # core.drawing.inside.Inspector, made when the view is first opened
 
     @property
     def notes(self) -> list[str]:
@@ -251,6 +252,19 @@ class InferenceEngine:
                 return DrawingResult(drawing, [], None, notes)
             stacked = self._run(drawing.model_input())[0]  # (models, 10)
         return _result(drawing, members, stacked, errors, selection, notes)
+
+
+    def look_inside(self, name: str, drawing: PreparedDrawing) -> Any:
+        """The loaded model `name` for this drawing: weights, feature maps, saliency (an InsideView); None if absent."""
+        from core.drawing.inside import Inspector
+
+        with self._lock:
+            model = next((model for card, model in self._members if card.name == name), None)
+            if model is None or drawing.blank:
+                return None
+            if self._inspector is None:
+                self._inspector = Inspector()
+            return _on_tf_thread(self._inspector.view, model, drawing.model_input())
 
 
 def _result(drawing: PreparedDrawing, members: list[tuple[ModelCard, Any]], stacked: np.ndarray,

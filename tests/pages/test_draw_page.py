@@ -181,3 +181,17 @@ def test_the_configuration_make_run_uses_has_no_file_watcher(source):
     assert config["server"]["fileWatcherType"] == "none"
     run_recipe = (REPO_ROOT / "Makefile").read_text().split("\nrun:")[1].split("\n\n")[0]
     assert "streamlit run app.py" in run_recipe and "fileWatcherType" not in run_recipe
+
+
+def test_looking_inside_shows_a_models_templates_and_saliency_only_when_opened(small_models_dir, monkeypatch):
+    at = draw(open_page(small_models_dir, monkeypatch), white_on_black(7))
+    assert len(at.get("image")) == 1  # the preview only: nothing inside is built while the view is closed
+    at.session_state["draw_inside"] = True
+    at.run()
+    at.selectbox(key="draw_inside_model").set_value("small-softmax").run()
+    assert not at.exception
+    captions = [image.proto.imgs[0].caption for image in at.get("image")]
+    assert len(captions) == 3 and any(caption.startswith("Saliency") for caption in captions)  # preview, saliency, W
+    assert any("ten weight templates" in markdown.value for markdown in at.markdown)
+    at.selectbox(key="draw_inside_model").set_value("small-nn-xavier").run()
+    assert any("16 hidden units" in markdown.value for markdown in at.markdown)
