@@ -17,8 +17,8 @@ import datetime
 import json
 import os
 import re
-import unicodedata
 import time
+import unicodedata
 from pathlib import Path
 from typing import Any
 
