@@ -169,6 +169,8 @@ def load_model(name: str, directory: Path | None = None, card: ModelCard | None 
     """
     import keras
 
+    import core.lecture.fused  # noqa: F401 - registers the fused layers a saved model may name
+
     directory = _folder(directory)
     path = directory / f"{sanitize_name(name)}.keras"
     card_path = path.with_suffix(".json")

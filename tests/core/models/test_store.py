@@ -193,3 +193,17 @@ def test_update_card_sets_a_benchmarks_figure_and_refuses_a_wrong_one(models_cop
     with pytest.raises(ValueError, match="no field handwritng_accuracy"):
         model_store.update_card(path, {"handwritng_accuracy": 0.8})
     assert path.read_text() == before
+
+
+def test_a_model_with_fused_batch_norm_loads_in_a_fresh_process():
+    """cnn-fast names FusedBatchNormalization: a process that never built a model must still load it."""
+    import subprocess
+    import sys
+
+    from core.settings import REPO_ROOT
+
+    code = ("from core.models.store import load_model; "
+            "print(load_model('cnn-fast', __import__('pathlib').Path('saved_models')).output_shape)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "(None, 10)" in done.stdout
