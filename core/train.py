@@ -20,6 +20,7 @@ from pathlib import Path
 from core import settings
 from core.classroom.roles import Refusal
 from core.datasets.mnist import DataUnavailableError, load_mnist
+from core.i18n.catalog import add_language_option, use_command_line_language
 from core.lecture.presets import PRESETS, Preset, get_preset
 from core.models.card import make_card
 from core.models.store import refuse_if_shipped, sanitize_name, save_model
@@ -50,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--models-dir", type=Path, default=None, help="where to save (default: saved_models/)")
     parser.add_argument("--train-limit", type=int, default=None, help="use only the first N training digits (quick runs)")
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    add_language_option(parser)
     return parser
 
 
@@ -61,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     """CLI entry point."""
     parser = _parser()
     args = parser.parse_args(argv)
+    use_command_line_language(args)
 
     if args.list:
         _list_presets()

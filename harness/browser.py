@@ -60,7 +60,7 @@ class StreamlitServer:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+             "--browser.gatherUsageStats", "false"],  # the rest from .streamlit/config.toml, as `make run`
             cwd=self.repo_root, env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         deadline = time.monotonic() + START_TIMEOUT_SECONDS

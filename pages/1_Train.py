@@ -8,6 +8,7 @@ from core.datasets.mnist import LECTURE_TRAIN_SIZE
 from core.i18n import N_, _
 from core.i18n.formats import duration, number
 from core.lecture import architecture
+from core.lecture.architecture import display_name
 from core.runs import admission, estimates
 from core.runs import store as runs
 from ui.navigation import setup_page
@@ -63,7 +64,7 @@ else:
                       help=_("Plus a few seconds to start: importing TensorFlow and loading MNIST."))
     with st.expander(_("Layers"), expanded=True):
         st.dataframe(
-            [{_("layer"): row.layer, _("output shape"): "×".join(str(size) for size in row.output_shape),
+            [{_("layer"): display_name(row.layer), _("output shape"): "×".join(str(size) for size in row.output_shape),
               _("parameters"): row.parameters} for row in architecture.layer_table(spec)],
             hide_index=True, key="train_layers",
             column_config={_("parameters"): st.column_config.NumberColumn(format="localized")},

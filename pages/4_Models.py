@@ -5,6 +5,7 @@ import streamlit as st
 from core.i18n import N_, _
 from core.models.manage import list_models
 from ui.classroom_view import limits_view, queue_view
+from ui.models_insight import model_insight
 from ui.models_view import draw_choice, model_details, models_table, show_message, trash_view
 from ui.navigation import setup_page
 from ui.run_service import ensure_run_service, store_trouble
@@ -29,6 +30,7 @@ with models_tab:
         chosen = st.selectbox(_("Model"), sorted(by_name), key="models_chosen")
         if chosen is not None:
             model_details(by_name[chosen])
+            model_insight(by_name[chosen], entries)
 with draw_tab:
     draw_choice([entry.name for entry in entries])
 with trash_tab:

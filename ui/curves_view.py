@@ -8,7 +8,7 @@ from typing import Sequence
 import streamlit as st
 
 from core import settings
-from core.charts import comparison, curves, lessons, progress
+from core.charts import comparison, curves, inside, lessons, progress
 from core.classroom.roles import Refusal
 from core.i18n import _, ngettext
 from core.i18n.formats import percent
@@ -103,6 +103,26 @@ def compare_runs(selected: Sequence[Run]) -> None:
     st.table(comparison.setting_rows(selected, differing_only=differing) + comparison.result_rows(selected))
 
 
+def inside_network(data: Sequence[tuple[Run, list[dict]]]) -> None:
+    """Each layer's gradient, weights and dead units, on demand (four more charts: only when asked for)."""
+    if not inside.has_layers(data):
+        return
+    if not st.toggle(_("Look inside the network: every layer's gradient, weights and dead units"), key="curves_inside",
+                     help=_("Why deep sigmoid nets stop learning, why all-zero weights never break the symmetry: "
+                            "recorded after every epoch and every logged step of the first.")):
+        return
+    gradient, ratio = (st.container(), st.container()) if is_presenting() else st.columns(2)
+    gradient.plotly_chart(inside.by_layer(data, "gradient_norm", log=True), key="inside_gradient")
+    ratio.plotly_chart(inside.gradient_ratio_over_time(data), key="inside_ratio")
+    dead, weights = (st.container(), st.container()) if is_presenting() else st.columns(2)
+    dead.plotly_chart(inside.by_layer(data, "dead_fraction"), key="inside_dead")
+    weights.plotly_chart(inside.by_layer(data, "weight_std"), key="inside_weights")
+    for run, metrics in data:
+        if same := inside.identical_layers(run, metrics):
+            st.warning(_("{run}: every unit of {layers} is identical — the symmetry was never broken, so they all "
+                         "learn the same thing.").format(run=run.label, layers=", ".join(same)))
+
+
 def live_area(run_ids: Sequence[int], axis: str, log_cost: bool, statuses: dict[int, str]) -> None:
     """Progress, curves and results of the selected runs; the page runs it as a fragment while any is active."""
     if refusal := st.session_state.pop("curves_refusal", None):
@@ -128,6 +148,7 @@ def live_area(run_ids: Sequence[int], axis: str, log_cost: bool, statuses: dict[
     cost_column.plotly_chart(cost_figure, key="curves_cost", config={"displaylogo": False})
     accuracy_column.plotly_chart(accuracy_figure, key="curves_accuracy", config={"displaylogo": False})
     st.caption(_(curves.LEGEND_NOTE))
+    inside_network(data)
     if len(selected) > 1:
         compare_runs(selected)
     finished = [run for run in selected if not run.is_active]

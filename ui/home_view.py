@@ -66,11 +66,15 @@ def model_table(cards: list[ModelCard]) -> None:
             _("model"): card.name,
             _("kind"): KIND_NAMES.get(card.kind, card.kind),
             _("test accuracy"): percent(card.test_accuracy, 2),
+            _("real handwriting"): "–" if card.handwriting_accuracy is None else percent(card.handwriting_accuracy, 1),
             _("lecture"): percent(card.published_accuracy, 2) if card.published_accuracy is not None else "–",
             _("drawn digits"): percent(card.drawn_accuracy, 1) if card.drawn_accuracy is not None else "–",
             _("parameters"): number(card.parameters),
         })
     st.table(rows)  # real HTML: readable by screen readers and browser tests, unlike st.dataframe's canvas
+    st.caption(_("Test accuracy: MNIST's 10,000 test digits. Real handwriting: digits people wrote with a pen, people "
+                 "no model ever saw, drawn on the canvas as a visitor draws. Drawn digits: the app's stroke-drawn "
+                 "digits."))
     with st.expander(_("What each model is")):
         for card in sorted(cards, key=lambda card: card.name):
             st.markdown(f"**{card.name}** · " + _describe(card))

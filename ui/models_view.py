@@ -56,12 +56,14 @@ def models_table(entries: list[ModelEntry]) -> None:
     votes = {True: _("yes"), False: _("no"), None: _("the Draw page decides")}
     st.dataframe(
         [{_("model"): entry.name, _("notes"): _marks(entry), _("test accuracy"): entry.card.test_accuracy,
+          _("real handwriting"): entry.card.handwriting_accuracy,
           _("architecture"): entry.card.description, _("parameters"): entry.card.parameters,
           _("size (MB)"): round(entry.size_bytes / 1e6, 2), _("on the Draw page"): entry.shown,
           _("votes"): votes[entry.voting]}
          for entry in sorted(entries, key=lambda entry: -entry.card.test_accuracy)],
         hide_index=True, key="models_table",
         column_config={_("test accuracy"): st.column_config.NumberColumn(format="%.4f"),
+                       _("real handwriting"): st.column_config.NumberColumn(format="%.4f"),
                        _("parameters"): st.column_config.NumberColumn(format="localized")})
 
 
@@ -78,11 +80,19 @@ def _delete(name: str) -> str:
 def model_details(entry: ModelEntry) -> None:
     """One model: its card's figures, its download, and the teacher's rename and delete."""
     card = entry.card
-    columns = st.columns(4)
-    columns[0].metric(_("Test accuracy"), percent(card.test_accuracy, 2))
-    columns[1].metric(_("Parameters"), number(card.parameters))
-    columns[2].metric(_("Trained on"), _("{digits} digits").format(digits=number(card.train_limit or LECTURE_TRAIN_SIZE)))
-    columns[3].metric(_("Epochs"), number(card.epochs_run))
+    digits = (card.train_limit or LECTURE_TRAIN_SIZE) + int(card.spec.get("synthetic_digits", 0))  # + stroke-drawn ones
+    handwriting = card.handwriting_accuracy
+    with st.container(horizontal=True, wrap=True, gap="small", key="models_figures"):  # wraps: nothing cut off
+        st.metric(_("Test accuracy"), percent(card.test_accuracy, 2), help=_("MNIST's 10,000 test digits."),
+                  width="content", border=True)
+        st.metric(_("Real handwriting"), "–" if handwriting is None else percent(handwriting, 1), width="content",
+                  border=True, help=_("Digits people wrote with a pen, people no model ever saw, drawn on the canvas "
+                                      "as a visitor draws (measured by bench/handwriting.py; – : not measured)."))
+        if card.class_accuracy is not None:
+            st.metric(_("our class: held out"), percent(card.class_accuracy, 1), width="content", border=True)
+        st.metric(_("Parameters"), number(card.parameters), width="content", border=True)
+        st.metric(_("Trained on"), _("{digits} digits").format(digits=number(digits)), width="content", border=True)
+        st.metric(_("Epochs"), number(card.epochs_run), width="content", border=True)
     st.caption(card.description + (f" · {card.preset}" if card.preset else "") + (f" · {card.created}" if card.created else ""))
     st.download_button(_("Download (.keras and card, zip)"), data=lambda: manage.export_model(entry.name),
                        file_name=f"{entry.name}.zip", mime="application/zip", key=f"models_download_{entry.name}",

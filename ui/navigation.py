@@ -20,6 +20,7 @@ PAGES = [
     ("pages/2_Curves.py", N_("Curves"), ":material/show_chart:"),
     ("pages/3_Draw.py", N_("Draw"), ":material/draw:"),
     ("pages/4_Models.py", N_("Models"), ":material/inventory_2:"),
+    ("pages/5_Class_digits.py", N_("Class digits"), ":material/groups:"),
 ]
 LANGUAGE_KEY = "lang"  # in the session and in the address
 PRESENT_KEY = "present"

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
+from core.drawing import labelled
 from core.i18n import N_, _
 from core.lecture.presets import PRESETS, Preset
 from core.lecture.spec import ACTIVATIONS, OPTIMIZERS, WEIGHT_INITIALIZERS, ModelSpec, SpecError
@@ -86,6 +87,7 @@ def _controls_from_spec(spec: ModelSpec) -> dict[str, Any]:
         "train_epochs": spec.epochs if spec.epochs is not None else 15,
         "train_steps": spec.steps if spec.steps is not None else 1000,
         "train_early_stopping": spec.early_stopping_patience is not None,
+        "train_class_drawings": spec.class_drawings,
         "train_patience": spec.early_stopping_patience or 4,
     }
 
@@ -130,6 +132,7 @@ def _spec_from_controls(base: ModelSpec, values: dict[str, Any]) -> ModelSpec:
         batch_size=values["train_batch_size"],
         epochs=None if by_steps else values["train_epochs"], steps=values["train_steps"] if by_steps else None,
         early_stopping_patience=values["train_patience"] if values["train_early_stopping"] else None,
+        class_drawings=bool(values["train_class_drawings"]),
         # The lecture's TF1 draw exists only for random-normal dense nets; any other choice draws as Keras does.
         tf1_draw_seed=base.tf1_draw_seed if family != "cnn" and values["train_weight_init"] == "random_normal" else None,
     )
@@ -142,6 +145,7 @@ CHANGE_LABELS = {
     "batch_norm": N_("batch norm"), "l2": N_("l2"), "optimizer": N_("optimizer"), "learning_rate": N_("learning rate"),
     "batch_size": N_("batch size"), "epochs": N_("epochs"), "steps": N_("steps"),
     "early_stopping_patience": N_("early stopping patience"), "tf1_draw_seed": N_("tf1 draw seed"),
+    "class_drawings": N_("the class's drawings"),
 }
 
 
@@ -214,6 +218,10 @@ def _training_controls(sidebar: Any, slot: Callable[[str], None], family: str) -
     if st.session_state["train_early_stopping"]:
         sidebar.slider(_("Patience (epochs)"), 1, 10, key="train_patience", persist_state=PERSIST)
         slot("train_patience")
+    kept = sum(labelled.counts().values())
+    sidebar.toggle(_("Add the class's drawings ({count})").format(count=kept), key="train_class_drawings",
+                   persist_state=PERSIST, help=_("The digits visitors labelled on the Draw page join the training "
+                                                 "digits; about one in five is held out to measure the model on them."))
 
 
 def _spec_error(error: SpecError) -> str:

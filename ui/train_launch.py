@@ -72,8 +72,9 @@ def _name_control(form: FormResult, column: Any, teacher: bool) -> None:
 def launch_settings(form: FormResult, teacher: bool = True) -> FormResult:
     """Draw the model name and the quick-run choice (main area); adds them, and their errors, to `form`."""
     _default_name(form)
-    left, right = st.columns(2)
+    left = st.container()
     _name_control(form, left, teacher)
+    right = st.container()  # full width: in half a projector's width the toggle's label was cut off with "…"
     right.toggle(_("Quick run: train on a slice of the digits"), key="train_quick", persist_state=PERSIST,
                  help=_("For class demos: the same model, trained on the first N of the 55,000 training digits. "
                         "Its name says 'quick'."))

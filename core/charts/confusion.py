@@ -43,7 +43,6 @@ def selected_cell(selection: dict) -> tuple[int, int] | None:
     """(true digit, answer) of the cell a visitor clicked, from Streamlit's plotly selection state."""
     points = (selection or {}).get("selection", {}).get("points", []) if isinstance(selection, dict) else []
     for point in points:
-        data = point.get("customdata")
-        if data is not None and len(data) == 2:
-            return int(data[0]), int(data[1])
+        if "x" in point and "y" in point:  # the cell's column is the answer, its row the true digit
+            return int(point["y"]), int(point["x"])
     return None

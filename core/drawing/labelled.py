@@ -1,7 +1,7 @@
 """The class's own digits: drawings a visitor labelled (the digit they meant), kept in SQLite beside the run store.
 
 Each drawing is kept twice: the canvas as drawn (PNG) and the 28×28 input the models saw, with
-the label, the answer the page gave, who drew it and when. One in five (by id) is held out: it
+the label, the answer the page gave, who drew it and when. About one in five (by a hash of the id) is held out: it
 never trains a model, so a fine-tuned model's accuracy on the class's handwriting is measured on
 digits it has not seen. Exports: PNG files and a CSV, or MNIST's own IDX format.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
+import hashlib
 import io
 import sqlite3
 import time
@@ -22,10 +23,12 @@ import numpy as np
 from PIL import Image
 
 from core import settings
+from core.classroom.roles import Actor, require_teacher
 from core.datasets.mnist import encode_idx
+from core.i18n import N_
 
 DATABASE_NAME = "drawings.sqlite3"
-HELD_OUT_EVERY = 5  # ids divisible by 5 are held out
+HELD_OUT_EVERY = 5  # about one drawing in 5 is held out, chosen by a hash of its id
 IMAGE_SIZE = 28
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS drawings (
@@ -55,7 +58,12 @@ class LabelledDrawing:
     @property
     def held_out(self) -> bool:
         """Kept out of training: accuracy on the class's handwriting is measured on these."""
-        return self.id % HELD_OUT_EVERY == 0
+        return is_held_out(self.id)
+
+
+def is_held_out(drawing_id: int) -> bool:
+    """About one id in HELD_OUT_EVERY, spread by a hash: a class drawing 0, 1, …, 9 in turn still holds out every digit."""
+    return hashlib.sha256(f"drawing-{drawing_id}".encode()).digest()[0] % HELD_OUT_EVERY == 0
 
 
 def database_path() -> Path:
@@ -124,9 +132,18 @@ def canvas_png(drawing_id: int) -> bytes | None:
     return bytes(row[0]) if row else None
 
 
-def delete_drawing(drawing_id: int) -> bool:
-    """Remove a drawing (a bad one, or drawn as a joke); True if it existed."""
+def delete_drawing(drawing_id: int, actor: Actor) -> bool:
+    """Remove a drawing (a bad one, or drawn as a joke); True if it existed.
+
+    The teacher may delete any drawing, a visitor only their own (to take back a wrong tap);
+    PermissionDenied otherwise.
+    """
     with _connect() as connection:
+        row = connection.execute("SELECT visitor FROM drawings WHERE id = ?", (int(drawing_id),)).fetchone()
+        if row is None:
+            return False
+        if not (actor.teacher or (actor.owner and actor.owner == row[0])):
+            require_teacher(actor, N_("Only the teacher can delete the class's drawings."))
         return connection.execute("DELETE FROM drawings WHERE id = ?", (int(drawing_id),)).rowcount > 0
 
 
@@ -170,6 +187,28 @@ def export_zip(kind: str = "png") -> bytes:
         else:
             raise ValueError(f"export kind is 'png' or 'idx', got {kind!r}")
     return buffer.getvalue()
+
+
+@dataclasses.dataclass(frozen=True)
+class ClassAccuracy:
+    """One model on the class's drawings: all of them, and the held-out ones no model trained on."""
+
+    name: str
+    accuracy: float | None
+    held_out_accuracy: float | None
+
+
+def class_accuracies(names: list[str], probabilities: np.ndarray, labels: np.ndarray,
+                     held_out: np.ndarray) -> list[ClassAccuracy]:
+    """Each model's accuracy from (N, models, 10) probabilities; None where there are no drawings."""
+    answers = probabilities.argmax(axis=-1) if len(labels) else np.zeros((0, len(names)), int)
+    right = answers == np.asarray(labels, int)[:, None]
+    held = np.asarray(held_out, bool)
+
+    def mean(column: np.ndarray) -> float | None:
+        return float(column.mean()) if len(column) else None
+
+    return [ClassAccuracy(name, mean(right[:, index]), mean(right[held, index])) for index, name in enumerate(names)]
 
 
 def _png(image: np.ndarray) -> bytes:

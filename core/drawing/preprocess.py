@@ -29,6 +29,8 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 from scipy import ndimage
 
+from core.i18n import N_
+
 IMAGE_SIZE = 28  # the models' input: 28×28
 FIT_SIZE = 20  # MNIST fitted each digit's long side into 20 px
 CENTRE = (14.0, 14.0)  # MNIST's mean centre of mass (row, col), measured on the training digits
@@ -40,8 +42,8 @@ DOT_RATIO = 1.9  # ink whose long side is under 1.9 stroke widths is a dot, not 
 # Stroke widths in the 28×28 frame: thinner than MIN → thickened to TARGET (MNIST's median); thicker than MAX → MAX.
 MNIST_STROKE_MIN, MNIST_STROKE_TARGET, MNIST_STROKE_MAX = 2.2, 2.8, 3.6
 MIN_SIZE_FOR_STROKE_NORMALISATION = 2 * FIT_SIZE  # below this the ink is too coarse to measure
-BLANK_MESSAGE = "The canvas is empty: draw a digit."
-DOT_MESSAGE = "That is only a dot: draw a whole digit."
+BLANK_MESSAGE = N_("The canvas is empty: draw a digit.")
+DOT_MESSAGE = N_("That is only a dot: draw a whole digit.")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
 
 

@@ -1,12 +1,11 @@
 """Digits drawn as strokes, the way visitors draw them on the 280×280 canvas — never MNIST images.
 
-Each digit 0–9 has several stroke templates (styles): a 1 with or without flag and base, open
-and closed 4s, 7s with and without a bar, 9s with straight or curved tails, 2s with and without
-a loop… A template is a list of strokes in a unit box (x right, y down); each stroke is a chain of
-straight (`L`) and smooth (`C`, Catmull-Rom) pieces. `digit_strokes` jitters the control points,
-warps the whole digit a little, then slants, rotates, squeezes, sizes and places it on the
-canvas; `render_strokes` paints the strokes anti-aliased with round caps onto a transparent
-RGBA canvas exactly like the canvas component returns (ink in the alpha channel).
+Each digit 0–9 has several stroke templates (styles, core.drawing.templates): the 39 reference
+styles the benchmarks draw from, and 14 European school styles that only training adds
+(`templates="all"`). `digit_strokes` jitters the control points, warps the whole digit a
+little, then slants, rotates, squeezes, sizes and places it on the canvas; `render_strokes`
+paints the strokes anti-aliased with round caps onto a transparent RGBA canvas exactly like the
+canvas component returns (ink in the alpha channel).
 
 The same strokes drive the browser test's mouse. Everything is deterministic by seed: digit
 number i of a set uses the generator `numpy.random.default_rng([seed, i])`.
@@ -22,100 +21,23 @@ from typing import Iterator
 import numpy as np
 from PIL import Image, ImageDraw
 
+from core.drawing.templates import REFERENCE_TEMPLATES, SCHOOL_TEMPLATES, Point
+
 CANVAS_SIZE = 280
 SUPERSAMPLE = 4  # paint at 4× and average down: anti-aliased edges like a browser canvas
-Point = tuple[float, float]
 Stroke = list[Point]
-
-
-def _arc(cx: float, cy: float, rx: float, ry: float, start: float, end: float, count: int = 14) -> list[Point]:
-    """Points on an ellipse from angle `start` to `end` (degrees; 0 = right, 90 = down: screen coordinates)."""
-    angles = np.radians(np.linspace(start, end, count))
-    return [(cx + rx * np.cos(a), cy + ry * np.sin(a)) for a in angles]
-
-
-# Each template: list of strokes; each stroke: list of (kind, points), kind "L" (polyline) or "C" (smooth).
-TEMPLATES: dict[int, dict[str, list]] = {
-    0: {
-        "oval": [[("C", _arc(0.5, 0.5, 0.45, 0.5, -80, -440, 16))]],
-        "oval-clockwise": [[("C", _arc(0.5, 0.5, 0.45, 0.5, -100, 275, 16))]],
-        "narrow": [[("C", _arc(0.5, 0.5, 0.3, 0.5, -90, -445, 16))]],
-        "open-top": [[("C", _arc(0.5, 0.5, 0.45, 0.5, -70, -395, 15))]],
-    },
-    1: {
-        "stick": [[("L", [(0.5, 0.0), (0.5, 1.0)])]],
-        "flag": [[("L", [(0.15, 0.25), (0.55, 0.0), (0.55, 1.0)])]],
-        "flag-base": [[("L", [(0.15, 0.25), (0.55, 0.0), (0.55, 1.0)])], [("L", [(0.1, 1.0), (0.95, 1.0)])]],
-        "hook": [[("C", [(0.15, 0.2), (0.4, 0.08), (0.58, 0.0)]), ("L", [(0.58, 0.0), (0.5, 1.0)])]],
-        "long-flag": [[("L", [(0.1, 0.35), (0.6, 0.0), (0.6, 1.0)])]],
-    },
-    2: {
-        "printed": [[("C", _arc(0.5, 0.3, 0.45, 0.3, 195, 395, 10)), ("L", [(0.84, 0.49), (0.02, 1.0), (1.0, 1.0)])]],
-        "loop": [[("C", _arc(0.5, 0.3, 0.45, 0.3, 195, 380, 9) + [(0.6, 0.7), (0.2, 0.98), (0.05, 0.9), (0.2, 0.8),
-                                                                     (0.45, 0.95), (0.75, 1.0), (1.0, 0.93)])]],
-        "curvy": [[("C", _arc(0.48, 0.28, 0.42, 0.28, 190, 370, 9) + [(0.55, 0.7), (0.05, 0.98), (0.5, 0.93),
-                                                                     (1.0, 1.0)])]],
-        "z-like": [[("L", [(0.0, 0.12), (0.3, 0.0), (0.85, 0.0), (0.95, 0.18), (0.0, 1.0), (1.0, 0.98)])]],
-    },
-    3: {
-        "round": [[("C", _arc(0.45, 0.26, 0.42, 0.25, 200, 450, 10)[:-1] + _arc(0.45, 0.74, 0.5, 0.26, 270, 510, 11))]],
-        "flat-top": [[("L", [(0.05, 0.0), (0.9, 0.0), (0.4, 0.38)]),
-                      ("C", [(0.4, 0.38)] + _arc(0.45, 0.68, 0.5, 0.32, 280, 515, 10))]],
-        "pointed": [[("C", _arc(0.45, 0.25, 0.42, 0.25, 200, 445, 9)), ("L", [(0.45, 0.5), (0.3, 0.5)])],
-                    [("C", _arc(0.45, 0.74, 0.5, 0.26, 260, 510, 10))]],
-    },
-    4: {
-        "open": [[("L", [(0.12, 0.0), (0.05, 0.62), (1.0, 0.62)])], [("L", [(0.75, 0.1), (0.75, 1.0)])]],
-        "closed": [[("L", [(0.7, 0.0), (0.0, 0.68), (1.0, 0.68)])], [("L", [(0.7, 0.0), (0.7, 1.0)])]],
-        "closed-one-stroke": [[("L", [(0.72, 1.0), (0.72, 0.0), (0.0, 0.66), (1.0, 0.66)])]],
-        "crossed": [[("L", [(0.6, 0.0), (0.0, 0.7), (1.0, 0.7)])], [("L", [(0.76, 0.3), (0.72, 1.0)])]],
-        "open-tall": [[("L", [(0.2, 0.15), (0.05, 0.6), (1.0, 0.6)])], [("L", [(0.7, 0.0), (0.7, 1.0)])]],
-    },
-    5: {
-        "two-strokes": [[("L", [(0.18, 0.0), (0.13, 0.45)]),
-                         ("C", [(0.13, 0.45), (0.5, 0.36), (0.9, 0.55), (0.88, 0.82), (0.5, 1.0), (0.05, 0.88)])],
-                        [("L", [(0.18, 0.0), (0.92, 0.0)])]],
-        "one-stroke": [[("L", [(0.92, 0.0), (0.2, 0.0), (0.14, 0.45)]),
-                        ("C", [(0.14, 0.45), (0.55, 0.38), (0.92, 0.6), (0.8, 0.9), (0.4, 1.0), (0.02, 0.85)])]],
-        "round-belly": [[("L", [(0.9, 0.0), (0.25, 0.0), (0.15, 0.4)]),
-                         ("C", _arc(0.5, 0.68, 0.45, 0.32, 225, 510, 11))]],
-        "s-like": [[("C", [(0.95, 0.02), (0.5, 0.0), (0.18, 0.05), (0.15, 0.42), (0.6, 0.42), (0.95, 0.7), (0.6, 1.0),
-                           (0.05, 0.9)])]],
-    },
-    6: {
-        "curved": [[("C", [(0.85, 0.02), (0.45, 0.18), (0.12, 0.6), (0.2, 0.93), (0.52, 1.0), (0.88, 0.8),
-                           (0.75, 0.53), (0.42, 0.5), (0.14, 0.7)])]],
-        "straight": [[("L", [(0.75, 0.0), (0.12, 0.65)]), ("C", _arc(0.5, 0.72, 0.38, 0.28, 180, 535, 14))]],
-        "small-loop": [[("C", [(0.75, 0.0), (0.38, 0.3), (0.2, 0.7), (0.35, 1.0), (0.7, 0.95), (0.75, 0.72),
-                               (0.45, 0.65), (0.25, 0.8)])]],
-    },
-    7: {
-        "plain": [[("L", [(0.0, 0.0), (1.0, 0.0), (0.35, 1.0)])]],
-        "bar": [[("L", [(0.0, 0.0), (1.0, 0.0), (0.35, 1.0)])], [("L", [(0.3, 0.52), (0.9, 0.52)])]],
-        "curved-stem": [[("L", [(0.0, 0.12), (0.02, 0.0), (1.0, 0.0)]), ("C", [(1.0, 0.0), (0.62, 0.45), (0.45, 1.0)])]],
-        "curved-bar": [[("L", [(0.0, 0.0), (1.0, 0.0)]), ("C", [(1.0, 0.0), (0.6, 0.45), (0.42, 1.0)])],
-                       [("L", [(0.35, 0.5), (0.95, 0.48)])]],
-    },
-    8: {
-        "one-stroke": [[("C", [(0.85, 0.12), (0.5, 0.0), (0.15, 0.15), (0.3, 0.4), (0.7, 0.6), (0.88, 0.85),
-                               (0.5, 1.0), (0.12, 0.85), (0.3, 0.6), (0.7, 0.4), (0.85, 0.15), (0.55, 0.0)])]],
-        "two-loops": [[("C", _arc(0.5, 0.24, 0.32, 0.24, 90, 450, 14))], [("C", _arc(0.5, 0.73, 0.45, 0.27, -90, 275, 14))]],
-        "from-centre": [[("C", [(0.5, 0.5), (0.85, 0.25), (0.5, 0.0), (0.15, 0.25), (0.5, 0.5), (0.9, 0.78), (0.5, 1.0),
-                                (0.1, 0.78), (0.5, 0.5)])]],
-    },
-    9: {
-        "straight-tail": [[("C", _arc(0.5, 0.28, 0.42, 0.28, 10, -355, 14)), ("L", [(0.92, 0.3), (0.88, 1.0)])]],
-        "curved-tail": [[("C", _arc(0.5, 0.28, 0.42, 0.28, 10, -355, 14) + [(0.88, 0.7), (0.6, 1.0), (0.2, 0.93)])]],
-        "two-strokes": [[("C", _arc(0.48, 0.27, 0.42, 0.27, 0, -365, 14))], [("L", [(0.9, 0.05), (0.82, 1.0)])]],
-        "open-loop": [[("C", _arc(0.5, 0.28, 0.42, 0.28, -10, -300, 13))], [("L", [(0.93, 0.02), (0.86, 1.0)])]],
-    },
-}
 DIGITS = tuple(range(10))
+# Every style of every digit, by name: the reference styles first, then the school styles.
+TEMPLATES: dict[int, dict[str, list]] = {digit: REFERENCE_TEMPLATES[digit] | SCHOOL_TEMPLATES.get(digit, {})
+                                         for digit in DIGITS}
+TEMPLATE_SETS = ("reference", "all")  # what a set of digits is drawn from: the 39 reference styles, or all 53
 
 
-def styles_of(digit: int) -> list[str]:
-    """The template names for one digit."""
-    return list(TEMPLATES[digit])
+def styles_of(digit: int, templates: str = "reference") -> list[str]:
+    """The template names for one digit: its reference styles, or (`templates="all"`) the school styles too."""
+    if templates not in TEMPLATE_SETS:
+        raise ValueError(f"templates is one of {TEMPLATE_SETS}, got {templates!r}")
+    return list(TEMPLATES[digit] if templates == "all" else REFERENCE_TEMPLATES[digit])
 
 
 def _catmull_rom(points: np.ndarray, per_segment: int = 8) -> np.ndarray:
@@ -156,7 +78,14 @@ class DrawnDigit:
 def digit_strokes(digit: int, style: str, rng: np.random.Generator, canvas_size: int = CANVAS_SIZE,
                   stroke_width: float = 20.0, jitter: float = 1.0) -> list[Stroke]:
     """The template's strokes, jittered and randomly slanted, sized and placed, in canvas pixels."""
-    template = TEMPLATES[digit][style]
+    aspects = (0.3, 0.6) if digit == 1 else (0.45, 0.85)
+    return template_strokes(TEMPLATES[digit][style], rng, canvas_size, stroke_width, jitter, aspects)
+
+
+def template_strokes(template: list, rng: np.random.Generator, canvas_size: int = CANVAS_SIZE,
+                     stroke_width: float = 20.0, jitter: float = 1.0,
+                     aspects: tuple[float, float] = (0.45, 0.85)) -> list[Stroke]:
+    """Any template (strokes of ("L" | "C", points) pieces in a unit box) drawn by a random hand, in canvas pixels."""
     # Per-control-point jitter, then a smooth warp of the whole digit (same displacement at the same place).
     frequencies = rng.uniform(1.0, 3.0, size=(2, 2))
     phases = rng.uniform(0, 2 * np.pi, size=(2, 2))
@@ -174,7 +103,7 @@ def digit_strokes(digit: int, style: str, rng: np.random.Generator, canvas_size:
             frequencies[1, 1] * path[:, 1] * np.pi + phases[1, 1])
         strokes.append(path + np.stack([warp_x, warp_y], axis=1) + rng.normal(0, 0.02 * jitter, size=2))
     # Shape: aspect (width / height), slant (shear), a small rotation; y points down.
-    aspect = rng.uniform(0.45, 0.85) if digit != 1 else rng.uniform(0.3, 0.6)
+    aspect = rng.uniform(*aspects)
     slant = np.radians(rng.uniform(-12, 30) * jitter)  # most people lean right
     rotation = np.radians(rng.normal(0, 6) * jitter)
     shaped = []
@@ -198,7 +127,8 @@ def digit_strokes(digit: int, style: str, rng: np.random.Generator, canvas_size:
     placed = []
     for path in shaped:  # a shaky hand: smoothed noise of about a pixel along each stroke
         tremor = rng.normal(0.0, 1.5 * jitter, size=path.shape)
-        tremor = np.stack([np.convolve(tremor[:, axis], np.ones(5) / 5, mode="same") for axis in (0, 1)], axis=1)
+        if len(path) >= 5:  # (a shorter path, a dot, keeps its raw tremor)
+            tremor = np.stack([np.convolve(tremor[:, axis], np.ones(5) / 5, mode="same") for axis in (0, 1)], axis=1)
         placed.append(np.clip(path * scale + offset + tremor, 0, canvas_size - 1))
     return [[(float(px), float(py)) for px, py in path] for path in placed]
 
@@ -225,18 +155,20 @@ def render_strokes(strokes: list[Stroke], stroke_width: float, canvas_size: int 
 
 
 def draw_digit(digit: int, rng: np.random.Generator, style: str | None = None,
-               stroke_width: float | None = None, canvas_size: int = CANVAS_SIZE) -> DrawnDigit:
+               stroke_width: float | None = None, canvas_size: int = CANVAS_SIZE,
+               templates: str = "reference") -> DrawnDigit:
     """One digit drawn in a random (or the given) style and stroke width, rendered on the canvas."""
-    style = style or str(rng.choice(styles_of(digit)))
+    style = style or str(rng.choice(styles_of(digit, templates)))
     width = float(stroke_width if stroke_width is not None else rng.uniform(8.0, 30.0))
     strokes = digit_strokes(digit, style, rng, canvas_size, width)
     return DrawnDigit(render_strokes(strokes, width, canvas_size), digit, style, width, strokes)
 
 
-def drawn_digits(count: int, seed: int, canvas_size: int = CANVAS_SIZE) -> Iterator[DrawnDigit]:
-    """`count` stroke-drawn digits, labels cycling 0–9; digit i depends only on (seed, i)."""
+def drawn_digits(count: int, seed: int, canvas_size: int = CANVAS_SIZE,
+                 templates: str = "reference") -> Iterator[DrawnDigit]:
+    """`count` stroke-drawn digits, labels cycling 0–9; digit i depends only on (seed, i) and the template set."""
     for index in range(count):
-        yield draw_digit(index % 10, np.random.default_rng([seed, index]), canvas_size=canvas_size)
+        yield draw_digit(index % 10, np.random.default_rng([seed, index]), canvas_size=canvas_size, templates=templates)
 
 
 def redraw_mnist(image: np.ndarray, rng: np.random.Generator, canvas_size: int = CANVAS_SIZE) -> np.ndarray:

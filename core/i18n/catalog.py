@@ -16,7 +16,7 @@ import gettext
 import io
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -87,6 +87,19 @@ def command_line_language(choice: str | None) -> str:
     if choice in LANGUAGES:
         return choice
     return "ko" if settings.system_locale().lower().startswith("ko") else SOURCE_LANGUAGE
+
+
+def add_language_option(parser: Any) -> None:
+    """Give a command line `--lang en|ko` (default: English, or Korean when the shell's locale is Korean)."""
+    parser.add_argument("--lang", choices=sorted(LANGUAGES),
+                        help="language of the output: en or ko (default: the locale's, else English)")
+
+
+def use_command_line_language(arguments: Any) -> str:
+    """Fix this process's language from a parsed `--lang` (see add_language_option); returns it."""
+    chosen = command_line_language(getattr(arguments, "lang", None))
+    set_language(chosen)
+    return chosen
 
 
 def use_language_source(source: Callable[[], str | None] | None) -> None:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import statistics
 from typing import Iterable
 
 from core.datasets.mnist import LECTURE_TRAIN_SIZE, LECTURE_VALIDATION_SIZE
+from core.i18n import N_, _
 from core.lecture.spec import IMAGE_SIZE, NUM_CLASSES, ModelSpec
 
 # Cost model, fitted to Keras 3 / TF 2.21 timings on this 2-core CPU (see tests/test_architecture.py):
@@ -86,6 +88,26 @@ def _normalise_and_activate(spec: ModelSpec, shape: tuple[int, ...]) -> list[Lay
     if not spec.batch_norm:
         return [activation]
     return [norm, activation] if spec.batch_norm_before_activation else [activation, norm]
+
+
+_LAYER_NAMES = [  # (English row name pattern, message id): what the page shows in the visitor's language
+    (re.compile(r"Conv2D (?P<size>\d+×\d+) \((?P<block>\d+)\)"), N_("Conv2D {size} ({block})")),
+    (re.compile(r"MaxPooling2D (?P<size>\d+×\d+)"), N_("MaxPooling2D {size}")),
+    (re.compile(r"Dropout \(keep_prob (?P<value>[\d.]+)\)"), N_("Dropout (keep_prob {value})")),
+    (re.compile(r"Dense 10 \(logits\)"), N_("Dense 10 (logits)")),
+    (re.compile(r"Dense (?P<units>\d+)"), N_("Dense {units}")),
+    (re.compile(r"Input"), N_("Input")), (re.compile(r"Flatten"), N_("Flatten")),
+    (re.compile(r"BatchNormalization"), N_("BatchNormalization")),
+]
+_ACTIVATION_NAMES = {"relu": "ReLU", "sigmoid": "sigmoid", "tanh": "tanh", "leaky_relu": "leaky ReLU", "elu": "ELU"}
+
+
+def display_name(layer: str) -> str:
+    """A layer table row's name in the language in use (the Keras name stays beside the lecture's word)."""
+    for pattern, message in _LAYER_NAMES:
+        if match := pattern.fullmatch(layer):
+            return _(message).format(**match.groupdict())
+    return _ACTIVATION_NAMES.get(layer, layer)
 
 
 def parameter_count(spec: ModelSpec) -> int:

@@ -51,6 +51,7 @@ _LAB10_NORMAL = dict(weight_init="random_normal", weight_stddev=1.0, bias_init="
 _LAB10_XAVIER = dict(weight_init="xavier", bias_init="random_normal", bias_stddev=1.0)
 _FOUR_BY_512 = (512, 512, 512, 512)
 _LAB11_CONV = dict(conv_weight_init="random_normal", conv_weight_stddev=0.01, weight_init="xavier", bias_init="zeros")
+_CNN_DEEP = ModelSpec(conv_filters=(32, 64, 128), hidden_units=(625,), keep_prob=0.7, conv_keep_prob=0.7, **_LAB11_CONV)
 
 PRESETS: dict[str, Preset] = {
     preset.name: preset
@@ -171,8 +172,7 @@ PRESETS: dict[str, Preset] = {
             N_("The lab's first CNN: 3×3 filters, max-pooling, one fully connected layer."),
         ),
         Preset(
-            "cnn-deep", N_("Deep CNN 32-64-128 with dropout"), "lab-11-2",
-            ModelSpec(conv_filters=(32, 64, 128), hidden_units=(625,), keep_prob=0.7, conv_keep_prob=0.7, **_LAB11_CONV),
+            "cnn-deep", N_("Deep CNN 32-64-128 with dropout"), "lab-11-2", _CNN_DEEP,
             0.9938,
             N_("0.9938"),
             N_("Three conv blocks and dropout after every layer."),
@@ -237,6 +237,14 @@ PRESETS: dict[str, Preset] = {
             N_("MNIST digits are neat; visitors' digits are not. Random slants, rotations, squeezes and stroke "
             "widths in training (then MNIST's own size and centre normalisation, exactly as a drawing gets "
             "it) make the model recognise real drawings."),
+        ),
+        Preset(
+            "cnn-handwriting", N_("CNN for real handwriting (school styles)"), APP_SOURCE,
+            # lab-11-2's CNN, 12 epochs of MNIST plus 30,000 stroke-drawn digits in every template (docs/HANDWRITING.md)
+            _CNN_DEEP.replace(epochs=12, synthetic_digits=30_000), None,
+            N_("the app's own: measured on real pen-drawn digits of people no model saw (bench/handwriting.py)"),
+            N_("MNIST's writers rarely wrote a 1 with a long up-stroke, a crossed 7 or a 9 with a hooked tail: "
+               "stroke-drawn digits in those school styles teach the lab-11-2 CNN to read people it never saw."),
         ),
     ]
 }

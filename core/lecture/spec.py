@@ -95,6 +95,7 @@ class ModelSpec:
     augment: bool = False  # random shift/scale/rotation/stroke width, for drawn digits
     shift_pixels: int = 0  # random shifts of up to ± this many pixels in training (cheap augmentation)
     synthetic_digits: int = 0  # stroke-drawn digits added to the training digits (core.training.synthetic)
+    class_drawings: bool = False  # the class's labelled drawings (training part) added (core.drawing.labelled)
     ensemble_members: int = 1  # >1: train this many copies (seeds seed, seed+1, …) and average them
     seed: int = 777
 
@@ -141,6 +142,9 @@ class ModelSpec:
                 value=repr(self.label_smoothing)))
         _check_int_range("shift_pixels", self.shift_pixels, 0, MAX_SHIFT_PIXELS)
         _check_int_range("synthetic_digits", self.synthetic_digits, 0, MAX_SYNTHETIC_DIGITS)
+        if not isinstance(self.class_drawings, bool):
+            raise SpecError("class_drawings", _("class_drawings must be true or false, got {value}").format(
+                value=repr(self.class_drawings)))
         for name in ("weight_stddev", "bias_stddev"):
             value = getattr(self, name)
             if not _is_number(value) or not (0 < value <= 10):
@@ -222,6 +226,8 @@ class ModelSpec:
             extras.append(_("augmented"))
         if self.synthetic_digits:
             extras.append(_("+{count} stroke-drawn digits").format(count=f"{self.synthetic_digits:,}"))
+        if self.class_drawings:
+            extras.append(_("+ the class's drawings"))
         if self.shift_pixels:
             extras.append(_("shifts ±{pixels} px").format(pixels=self.shift_pixels))
         if self.label_smoothing:

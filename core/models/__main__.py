@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 from core.classroom.roles import Actor, Refusal
+from core.i18n.catalog import add_language_option, use_command_line_language
 from core.models import manage
 from core.models.selection import DrawSelection, draw_selection, set_draw_selection
 
@@ -49,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write NAME.zip (the model and its card)")
     export.add_argument("name")
     export.add_argument("--to", type=Path, default=Path("."), help="folder for the zip (default: here)")
+    add_language_option(parser)
     return parser
 
 
@@ -118,6 +120,7 @@ def _run(arguments: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> int:
     """CLI entry point: exit 1 with a one-line reason when an action is refused."""
     arguments = _parser().parse_args(argv)
+    use_command_line_language(arguments)
     try:
         _run(arguments)
     except (Refusal, ValueError, OSError) as error:

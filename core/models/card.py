@@ -1,7 +1,8 @@
 """A saved model's JSON card: what it is, where it comes from, and what it scored.
 
 The card holds the spec, the preset and its published accuracy, the accuracy achieved (test,
-train, validation, drawn digits), the parameter count, training time and length, seed, data
+train, validation; drawn digits, re-drawn MNIST digits and real handwriting once a benchmark has
+measured them), the parameter count, training time and length, seed, data
 hash, library versions and creation time. `make_card` builds it from a training summary: the
 one place a finished training becomes a card (the worker and `python -m core.train` both call it).
 A quick run's card says how many digits it trained on (`train_limit`).
@@ -51,6 +52,8 @@ class ModelCard:
     samples_per_second: float | None = None
     drawn_accuracy: float | None = None  # accuracy on the stroke-drawn digit set, if measured
     redrawn_accuracy: float | None = None  # accuracy on MNIST test digits re-drawn on a 280×280 canvas
+    handwriting_accuracy: float | None = None  # accuracy on real pen-drawn digits of people (bench/handwriting.py)
+    class_accuracy: float | None = None  # on the class's held-out drawings, when it trained on the others
     library_versions: dict[str, str] = dataclasses.field(default_factory=dict)
     created: str = ""
     card_version: int = CARD_VERSION
@@ -98,7 +101,7 @@ def make_card(name: str, spec: ModelSpec, summary: TrainingSummary, preset: Pres
         training_seconds=round(summary.seconds, 2), epochs_run=summary.epochs_run, steps_run=summary.steps_run,
         seed=spec.seed, data_hash=DATA_HASH, diverged=summary.diverged,
         member_test_accuracies=summary.member_test_accuracies,
-        samples_per_second=round(summary.samples_per_second, 1),
+        samples_per_second=round(summary.samples_per_second, 1), class_accuracy=summary.class_accuracy,
         train_limit=train_limit if train_limit is not None and train_limit < LECTURE_TRAIN_SIZE else None,
     )
 
@@ -152,7 +155,8 @@ def validate_card(card: ModelCard) -> ModelCard:
         if not isinstance(getattr(card, name), str):
             raise CardError(name, f"must be text, got {getattr(card, name)!r}")
     _check_fraction(card, "test_accuracy", optional=False)
-    for name in ("train_accuracy", "validation_accuracy", "published_accuracy", "drawn_accuracy", "redrawn_accuracy"):
+    for name in ("train_accuracy", "validation_accuracy", "published_accuracy", "drawn_accuracy", "redrawn_accuracy",
+                 "handwriting_accuracy", "class_accuracy"):
         _check_fraction(card, name)
     _check_whole(card, "parameters", 1)
     _check_whole(card, "epochs_run", 0)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -52,8 +53,12 @@ def cached_probabilities(name: str, directory: Path | None = None) -> np.ndarray
         return None
 
 
-def answers_on_test_digits(name: str, test_images: np.ndarray, directory: Path | None = None) -> np.ndarray:
-    """(10,000, 10) probabilities of the model on the test digits: from the cache, else computed and kept."""
+def answers_on_test_digits(name: str, test_images: np.ndarray, directory: Path | None = None,
+                           model: Any = None) -> np.ndarray:
+    """(10,000, 10) probabilities of the model on the test digits: from the cache, else computed and kept.
+
+    `model`: the saved model already in memory (a worker that has just saved it), so it is not loaded again.
+    """
     kept = cached_probabilities(name, directory)
     if kept is not None:
         return kept
@@ -61,7 +66,8 @@ def answers_on_test_digits(name: str, test_images: np.ndarray, directory: Path |
 
     directory = Path(directory) if directory is not None else settings.models_dir()
     model_path = directory / f"{sanitize_name(name)}.keras"
-    probabilities = predict_probabilities(load_model(name, directory), images_to_inputs(test_images))
+    model = model if model is not None else load_model(name, directory)
+    probabilities = predict_probabilities(model, images_to_inputs(test_images))
     target = cache_path(name, directory)
     temporary = target.with_name(f".tmp-{target.name}")
     with open(temporary, "wb") as handle:

@@ -114,9 +114,17 @@ def save_model(model: Any, card: ModelCard, directory: Path | None = None, force
 
 
 def update_card(path: Path, values: dict[str, Any]) -> None:
-    """Set some fields of a saved card, keeping the rest, atomically (e.g. drawn-digit accuracy)."""
+    """Set some fields of a saved card (e.g. a benchmark's accuracy), keeping the rest, atomically.
+
+    Nothing is written unless the result is a valid card: ValueError for a field cards do not have,
+    CardError (naming the field) for a wrong value.
+    """
+    unknown = sorted(set(values) - {field.name for field in dataclasses.fields(ModelCard)})
+    if unknown:
+        raise ValueError(f"a model card has no field {', '.join(unknown)}")
     card = json.loads(Path(path).read_text())
     card.update(values)
+    validate_card(ModelCard.from_dict(card))
     _atomic_write_bytes(Path(path), lambda temporary: temporary.write_text(json.dumps(card, indent=2) + "\n"))
 
 

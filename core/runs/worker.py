@@ -21,7 +21,7 @@ then on it is that run's worker, its output going to the run's log. Its monitor 
 the store when the trainer ends. A spare that ends without a run leaves nothing behind.
 
 MNIST_LAB_WORKER_CRASH_AFTER_STEPS=N makes the worker die hard (os._exit, no clean-up)
-after step N: a real crash, for the tests of what a crash leaves behind (core.runs.metric_log).
+after step N: a real crash, for the tests of what a crash leaves behind (core.runs.logger).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from core import settings
 from core.i18n import N_
 from core.runs import dispatcher, spare, spares
 from core.runs import store as runs
-from core.runs.metric_log import CRASH_AFTER_STEPS_VARIABLE, MetricLogger
+from core.runs.logger import CRASH_AFTER_STEPS_VARIABLE, MetricLogger
 from core.runs.records import Run, RunResult, error_info
 
 
@@ -109,6 +109,15 @@ def _finish(run: Run, result: Any, preset: Any, logger: MetricLogger) -> str:
     return status
 
 
+def _keep_answers(run_id: int, model: Any, data: Any) -> None:
+    from core.models.insight import answers_on_test_digits
+
+    finished = runs.get_run(run_id)
+    if finished is not None and finished.result is not None and finished.result.saved_model:
+        with contextlib.suppress(Exception):  # a convenience: the page computes them itself otherwise
+            answers_on_test_digits(finished.result.saved_model, data.test_images, model=model)
+
+
 def _cancelled(run_id: int) -> str:
     runs.set_status(run_id, "cancelled")
     return "cancelled"
@@ -149,7 +158,10 @@ def run_worker(run_id: int, data: Any = None) -> str:
         logger.flush()
         logger.train_call = {"wall_seconds": round(time.perf_counter() - wall, 3),
                              "cpu_seconds": round(time.process_time() - cpu, 3)}
-        return _finish(run, result, preset, logger)
+        status = _finish(run, result, preset, logger)
+        if status == "finished":  # the Models page's look at it, ready before anyone asks (core.models.insight)
+            _keep_answers(run_id, result.model, data)
+        return status
     except BaseException as error:  # noqa: BLE001 - every failure must end as a recorded status
         traceback.print_exc()
         with contextlib.suppress(Exception):

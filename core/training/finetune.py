@@ -35,15 +35,23 @@ class FineTuning:
     seconds: float
 
 
+def with_class_drawings(images: np.ndarray, labels: np.ndarray, class_images: np.ndarray,
+                        class_labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`images` plus the class's drawings repeated until they are about CLASS_SHARE of the whole (unshuffled)."""
+    if not len(class_labels):
+        return images, labels
+    repeats = max(1, round(CLASS_SHARE * len(images) / (1 - CLASS_SHARE) / len(class_images)))
+    return (np.concatenate([images, np.repeat(class_images.astype(images.dtype), repeats, axis=0)]),
+            np.concatenate([labels, np.repeat(class_labels.astype(labels.dtype), repeats)]))
+
+
 def mixed_inputs(data: Mnist, class_images: np.ndarray, class_labels: np.ndarray,
                  seed: int) -> tuple[np.ndarray, np.ndarray]:
     """One epoch's digits: a slice of MNIST's training digits and the class's drawings repeated to CLASS_SHARE."""
     (train_images, train_labels), _ = data.lecture_split()
     rng = np.random.default_rng(seed)
     chosen = rng.choice(len(train_images), size=min(MNIST_DIGITS, len(train_images)), replace=False)
-    repeats = max(1, round(CLASS_SHARE * len(chosen) / (1 - CLASS_SHARE) / max(1, len(class_images))))
-    images = np.concatenate([train_images[chosen], np.repeat(class_images, repeats, axis=0)])
-    labels = np.concatenate([train_labels[chosen], np.repeat(class_labels, repeats)])
+    images, labels = with_class_drawings(train_images[chosen], train_labels[chosen], class_images, class_labels)
     order = rng.permutation(len(images))
     return images[order], labels[order].astype(np.int32)
 

@@ -92,6 +92,8 @@ class LayerProbe:
         def probe():
             with tf.GradientTape() as tape:
                 results = self.inner(self.images, training=False)
+                if not isinstance(results, (list, tuple)):  # Keras unwraps a one-output model (softmax)
+                    results = [results]
                 cost = loss(self.labels, results[0])
             return tape.gradient(cost, kernels), results[1:]
 

@@ -26,6 +26,8 @@ class TrainingSummary:
     samples_per_second: float
     parameters: int | None = None
     member_test_accuracies: list[float] = dataclasses.field(default_factory=list)
+    class_digits: int = 0  # the class's drawings it trained on (spec.class_drawings)
+    class_accuracy: float | None = None  # on the class's held-out drawings, when it trained on the others
 
     @property
     def diverged(self) -> bool:

@@ -79,6 +79,36 @@ def _fit_one(spec, train, validation, on_progress, should_stop, log_every, membe
     return model, {key: [float(v) for v in values] for key, values in history.history.items()}, progress
 
 
+def training_digits(spec: ModelSpec, lecture_train: tuple[np.ndarray, np.ndarray],
+                    train_limit: int | None = None) -> tuple[np.ndarray, np.ndarray, int]:
+    """The digits a run trains on: MNIST's (or its first `train_limit`), plus what the spec adds; and the class's count."""
+    train_images, train_labels = lecture_train
+    if train_limit is not None:
+        train_images, train_labels = train_images[:train_limit], train_labels[:train_limit]
+    if spec.synthetic_digits:  # handwriting styles MNIST lacks, drawn by the stroke generator
+        from core.training.synthetic import synthetic_training_digits
+
+        extra_images, extra_labels = synthetic_training_digits(spec.synthetic_digits)
+        train_images = np.concatenate([train_images, extra_images])
+        train_labels = np.concatenate([train_labels, extra_labels])
+    class_digits = 0
+    if spec.class_drawings:  # the class's own handwriting, the held-out fifth kept out
+        from core.drawing import labelled
+        from core.training.finetune import with_class_drawings
+
+        class_images, class_labels = labelled.arrays("train")
+        class_digits = len(class_labels)
+        train_images, train_labels = with_class_drawings(train_images, train_labels, class_images, class_labels)
+    return train_images, train_labels, class_digits
+
+
+def _class_accuracy(model: Any) -> float | None:
+    from core.drawing import labelled
+
+    images, labels = labelled.arrays("held_out")
+    return accuracy_of(model, images, labels) if len(labels) else None
+
+
 def train(
     spec: ModelSpec,
     data: Mnist,
@@ -97,14 +127,7 @@ def train(
 
     spec.validate()
     (train_images, train_labels), validation = data.lecture_split()
-    if train_limit is not None:
-        train_images, train_labels = train_images[:train_limit], train_labels[:train_limit]
-    if spec.synthetic_digits:  # handwriting styles MNIST lacks, drawn by the stroke generator
-        from core.training.synthetic import synthetic_training_digits
-
-        extra_images, extra_labels = synthetic_training_digits(spec.synthetic_digits)
-        train_images = np.concatenate([train_images, extra_images])
-        train_labels = np.concatenate([train_labels, extra_labels])
+    train_images, train_labels, class_digits = training_digits(spec, (train_images, train_labels), train_limit)
     started = time.perf_counter()
     members, history, steps_run, epochs_run = [], {}, 0, 0
     diverged_at_step, cancelled = None, False
@@ -136,5 +159,6 @@ def train(
         diverged_at_step=diverged_at_step, epochs_run=epochs_run, steps_run=steps_run, seconds=seconds,
         samples_per_second=steps_run * spec.batch_size / seconds if seconds > 0 else 0.0,
         parameters=count_parameters(model), member_test_accuracies=member_accuracies,
+        class_digits=class_digits, class_accuracy=_class_accuracy(model) if spec.class_drawings else None,
         model=model, history=history, cancelled=cancelled,
     )

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO_ROOT / "test-artifacts" / "layout"
 SIZES = {"projector": (1024, 768), "laptop": (1280, 800), "phone": (390, 844)}
-PAGES = {"home": "", "curves": "Curves"}
+PAGES = {"home": "", "train": "Train", "curves": "Curves", "draw": "Draw", "models": "Models", "class": "Class_digits"}
 
 
 @pytest.fixture()
@@ -52,4 +52,4 @@ def test_every_page_fits_the_window_in_both_languages(browser, app_with_runs, si
             problems += [f"{name} {language}: {what}" for what in overflowing_elements(page)]
             full_screenshot(page, str(ARTIFACTS / f"{name}-{size}-{language}.png"))
     page.close()
-    assert problems == []
+    assert problems == [], "\n".join(problems)

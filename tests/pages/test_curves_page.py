@@ -156,3 +156,21 @@ def test_two_runs_are_compared_side_by_side_on_their_differing_settings(three_ru
     assert "test accuracy" in settings
     at.toggle(key="curves_diff_only").set_value(False).run()
     assert "batch size" in list(at.table[0].value["setting"])
+
+
+def test_looking_inside_shows_every_layers_gradient_and_names_unbroken_symmetry():
+    layers = [{"layer": "dense 1", "gradient_norm": 0.01, "weight_std": 0.0, "dead_fraction": None,
+               "units_identical": True},
+              {"layer": "output", "gradient_norm": 0.2, "weight_std": 0.1, "dead_fraction": None,
+               "units_identical": False}]
+    events = training_events(20, 550) + [{"kind": "layers", "step": 20, "epoch": 1, "layers": layers}]
+    zeros = add_run(get_preset("nn-zeros").spec, "zeros", "running", events, preset="nn-zeros")
+    at = open_page({"run": str(zeros)})
+    assert len(at.get("plotly_chart")) == 2  # only the cost and accuracy until asked
+    at.toggle(key="curves_inside").set_value(True).run()
+    charts = figures(at)
+    assert len(charts) == 6
+    gradient = next(chart for chart in charts if chart["layout"]["yaxis"].get("type") == "log"
+                    and chart["data"][0]["x"] == ["dense 1", "output"])
+    assert gradient["data"][0]["y"] == [0.01, 0.2]
+    assert any("symmetry was never broken" in warning.value for warning in at.warning)

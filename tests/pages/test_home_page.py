@@ -139,3 +139,15 @@ def test_a_damaged_run_store_is_one_line_and_the_models_still_show(models_copy, 
     at.button(key="run_store_move_aside").click().run()
     assert not [warning for warning in at.warning if "run store" in warning.value]
     assert len(list(runs.glob("runs.sqlite3.damaged-*"))) == 1
+
+
+def test_the_model_table_shows_real_handwriting_beside_test_accuracy(models_copy, tmp_path, monkeypatch):
+    from core.models.store import update_card
+
+    update_card(models_copy / "small-nn-xavier.json", {"handwriting_accuracy": 0.7456})
+    at = home(monkeypatch, models_copy, tmp_path / "runs")
+    [table] = [table.value for table in at.table]
+    columns = list(table.columns)
+    assert columns.index("real handwriting") == columns.index("test accuracy") + 1
+    by_model = dict(zip(table["model"], table["real handwriting"]))
+    assert by_model == {"small-nn-xavier": "74.6%", "small-softmax": "–"}

@@ -98,3 +98,17 @@ def test_the_teacher_picks_the_draw_pages_models_and_sets_a_limit(models, monkey
     assert current_limits().runs_per_visitor == 3
     table = at.dataframe[0].value
     assert dict(zip(table["model"], table["on the Draw page"])) == {"small-nn-xavier": False, "small-softmax": True}
+
+
+def test_a_models_card_shows_its_real_handwriting_figure_beside_its_test_accuracy(models):
+    from core.models.store import update_card
+
+    update_card(models / "small-softmax.json", {"handwriting_accuracy": 0.8123})
+    at = open_page()
+    table = at.dataframe[0].value
+    assert list(table["real handwriting"]) == [None, 0.8123] or list(table["real handwriting"].fillna(-1)) == [-1, 0.8123]
+    at.selectbox(key="models_chosen").set_value("small-softmax").run()
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert metrics["Test accuracy"].endswith("%") and metrics["Real handwriting"] == "81.2%"
+    at.selectbox(key="models_chosen").set_value("small-nn-xavier").run()
+    assert {metric.label: metric.value for metric in at.metric}["Real handwriting"] == "–"  # not measured

@@ -17,7 +17,7 @@ CODE = re.compile(r"`[^`]*`")
 # Names and symbols that are the same in every language.
 NEVER_TRANSLATED = re.compile(
     r"MNIST lab|MNIST|[A-Za-z0-9_.-]*[0-9_-][A-Za-z0-9_.-]*|Keras|TensorFlow|softmax|ReLU|relu|Xavier|Adam|"
-    r"CNN|MLP|keep_prob|epoch|cost|Momentum|Adagrad|RMSProp|He|ELU|sigmoid|tanh|[:/]material/[a-z_]+[:/]?|https?://\S+")
+    r"CNN|MLP|keep_prob|epoch|cost|Momentum|Adagrad|RMSProp|He|ELU|sigmoid|tanh|Softmax|[:/]material/[a-z_]+[:/]?|https?://\S+")
 LETTERS = re.compile(r"[A-Za-z가-힣]{2,}")
 TEXT_ELEMENTS = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success",
                  "text", "exception")

@@ -16,6 +16,6 @@ def test_every_cell_has_a_selectable_point_with_its_count():
 
 
 def test_a_click_names_its_cell():
-    selection = {"selection": {"points": [{"x": "3", "y": "5", "customdata": [5, 3]}]}}
+    selection = {"selection": {"points": [{"x": "3", "y": "5", "customdata": {"0": 5, "1": 3}}]}}
     assert selected_cell(selection) == (5, 3)
     assert selected_cell({"selection": {"points": []}}) is None and selected_cell(None) is None

@@ -17,6 +17,7 @@ from core.drawing.inference import (
 )
 from core.drawing.preprocess import prepare_drawing
 from core.drawing.strokes import draw_digit
+from core.models.selection import DrawSelection
 
 SMALL_MODELS = ["small-nn-xavier", "small-softmax"]
 
@@ -32,7 +33,7 @@ def engine(small_models_dir):
 
 def test_every_model_answers_with_its_card(engine):
     result = engine.predict(a_drawn(3))
-    assert not result.blank and result.notes == []
+    assert not result.blank and result.notes == [] and engine.problems == []
     assert [answer.name for answer in result.answers] == SMALL_MODELS
     for answer in result.answers:
         assert answer.probabilities.shape == (10,)
@@ -47,7 +48,7 @@ def test_the_ensemble_is_the_mean_of_the_models(engine):
     mean = np.mean([answer.probabilities for answer in result.answers], axis=0)
     np.testing.assert_allclose(result.ensemble.probabilities, mean, atol=1e-6)
     assert result.ensemble.digit == int(np.argmax(mean)) and result.ensemble.card is None
-    assert result.disagreeing == [a.name for a in result.answers if a.digit != result.ensemble.digit]
+    assert result.disagreeing == [a.name for a in result.answers if a.digit != result.headline.digit]
 
 
 def test_together_gives_the_same_probabilities_as_each_model_alone(engine, small_models_dir):
@@ -121,3 +122,39 @@ def test_disagreeing_lists_the_models_against_the_ensemble():
     answers = [make_answer("a", np.eye(10)[4]), make_answer("b", np.eye(10)[9]), make_answer("c", np.eye(10)[4])]
     ensemble = make_answer("ensemble", np.mean([a.probabilities for a in answers], axis=0))
     assert DrawingResult(drawing, answers, ensemble, []).disagreeing == ["b"]
+
+
+def test_the_headline_is_the_mean_of_the_voters(engine):
+    result = engine.predict(a_drawn(3))
+    assert set(engine.drawn_errors) == set(SMALL_MODELS)  # measured here: the small models' cards have none
+    assert all(0.0 <= error <= 1.0 for error in engine.drawn_errors.values())
+    assert result.voters and set(result.voters) <= set(SMALL_MODELS)
+    by_name = {answer.name: answer for answer in result.answers}
+    mean = np.mean([by_name[name].probabilities for name in result.voters], axis=0)
+    np.testing.assert_allclose(result.headline.probabilities, mean, atol=1e-6)
+    assert result.verdict is not None and result.verdict.candidates[0] == result.headline.digit
+
+
+def test_a_teachers_selection_decides_who_is_shown_and_who_votes(engine):
+    only_softmax = DrawSelection(shown=frozenset({"small-softmax"}), voting=frozenset({"small-nn-xavier"}))
+    result = engine.predict(a_drawn(8), only_softmax)
+    assert [answer.name for answer in result.answers] == ["small-softmax"]
+    assert result.voters == ("small-nn-xavier",)  # a named voter votes even when hidden
+    everyone = engine.predict(a_drawn(8), DrawSelection(None, frozenset(SMALL_MODELS)))
+    assert everyone.voters == tuple(SMALL_MODELS)
+    np.testing.assert_allclose(everyone.headline.probabilities, everyone.ensemble.probabilities, atol=1e-6)
+    hiding_all = engine.predict(a_drawn(8), DrawSelection(frozenset({"gone"}), None))
+    assert [answer.name for answer in hiding_all.answers] == SMALL_MODELS  # never an empty page
+
+
+def test_the_folder_is_not_scanned_on_every_drawing(models_copy, monkeypatch):
+    from core.drawing import inference
+
+    engine = InferenceEngine(models_copy)
+    assert engine.names == SMALL_MODELS
+    monkeypatch.setattr(inference, "REFRESH_SECONDS", 3600.0)
+    for suffix in (".keras", ".json"):
+        shutil.copy(models_copy / f"small-softmax{suffix}", models_copy / f"another{suffix}")
+    assert len(engine.predict(a_drawn(1)).answers) == 2  # not looked at yet
+    assert engine.refresh(force=True) is True  # the page's own run looks
+    assert len(engine.predict(a_drawn(1)).answers) == 3

@@ -54,3 +54,19 @@ def test_saliency_is_where_the_ink_matters(seven):
         for dx in range(-2, 3):
             near_ink |= np.roll(np.roll(ink, dy, 0), dx, 1)
     assert saliency[near_ink].sum() > 0.8 * saliency.sum()  # most of what pushed the answer is on or near the strokes
+
+
+def test_the_engine_looks_inside_its_loaded_models_without_loading_them_again(small_models_dir, seven, monkeypatch):
+    from core.drawing import inference
+    from core.drawing.preprocess import PreparedDrawing
+
+    engine = inference.InferenceEngine(small_models_dir)
+    engine.refresh(force=True)
+    reloads, loads = engine.reloads, []
+    monkeypatch.setattr(inference, "load_model", lambda *args, **kwargs: loads.append(args))
+    drawing = PreparedDrawing(seven.reshape(28, 28), blank=False)
+    view = engine.look_inside("small-softmax", drawing)
+    assert view.templates.shape == (10, 28, 28) and view.saliency.shape == (28, 28)
+    assert engine.look_inside("small-nn-xavier", drawing).templates.shape == (16, 28, 28)
+    assert engine.look_inside("no-such-model", drawing) is None
+    assert loads == [] and engine.reloads == reloads

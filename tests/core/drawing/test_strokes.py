@@ -111,3 +111,17 @@ def test_mouse_strokes_follow_the_same_templates_with_mouse_sized_steps():
         assert len(stroke) >= 2 and steps[:-1].min() >= 5.0 and steps.max() < 40
     assert mouse_strokes(7, "bar", seed=0) == strokes
     assert not prepare_drawing(render_strokes(strokes, 20.0)).blank
+
+
+def test_benchmark_sets_draw_the_reference_styles_and_training_may_draw_every_style():
+    from core.drawing.templates import REFERENCE_TEMPLATES, SCHOOL_TEMPLATES
+
+    assert styles_of(9) == list(REFERENCE_TEMPLATES[9])
+    assert styles_of(9, "all") == list(REFERENCE_TEMPLATES[9]) + list(SCHOOL_TEMPLATES[9])
+    assert styles_of(5, "all") == styles_of(5)
+    with pytest.raises(ValueError, match="templates"):
+        styles_of(1, "school")
+    reference = {digit.style for digit in drawn_digits(300, seed=8)}
+    every = {digit.style for digit in drawn_digits(300, seed=8, templates="all")}
+    assert not reference & {style for styles in SCHOOL_TEMPLATES.values() for style in styles}
+    assert every & set(SCHOOL_TEMPLATES[9]) and every & set(SCHOOL_TEMPLATES[1])

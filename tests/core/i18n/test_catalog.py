@@ -76,3 +76,36 @@ def test_the_catalogue_is_compiled_from_the_po_files_in_the_repository():
     assert paths and all(path.suffix == ".po" for path in paths)
     merged = catalog.read_catalogue("ko")
     assert merged.get("Presentation mode").string == "발표 모드"
+
+
+@pytest.mark.parametrize(("argv", "locale", "expected"), [
+    ([], "", "en"), ([], "C.UTF-8", "en"), ([], "ko_KR.UTF-8", "ko"), (["--lang", "ko"], "en_US.UTF-8", "ko"),
+    (["--lang", "en"], "ko_KR.UTF-8", "en"),
+])
+def test_a_command_line_speaks_english_unless_asked_or_the_locale_is_korean(argv, locale, expected, monkeypatch):
+    import argparse
+
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", locale)
+    parser = argparse.ArgumentParser()
+    catalog.add_language_option(parser)
+    try:
+        assert catalog.use_command_line_language(parser.parse_args(argv)) == expected == language()
+    finally:
+        set_language(None)
+
+
+@pytest.mark.parametrize(("flag", "expected"), [([], "must be a whole number"), (["--lang", "ko"], "정수여야")])
+def test_the_train_command_answers_in_the_language_asked(flag, expected):
+    import os
+    import subprocess
+    import sys
+
+    from core.settings import REPO_ROOT
+
+    environment = {key: value for key, value in os.environ.items() if key not in ("LC_ALL", "LC_MESSAGES", "LANG")}
+    environment.pop("MNIST_LAB_LANGUAGE", None)  # the app's default (Korean) is not a command line's
+    done = subprocess.run([sys.executable, "-m", "core.train", "--preset", "nn", "--epochs", "0", *flag],
+                          cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0 and expected in done.stderr + done.stdout

@@ -30,7 +30,7 @@ def test_every_preset_says_where_it_comes_from_and_what_it_teaches():
         assert preset.published_accuracy is None or 0 < preset.published_accuracy <= 1
     lessons_from_the_videos = {"nn-sigmoid-deep", "nn-he", "nn-zeros"}
     apps_own = {name for name, preset in PRESETS.items() if not preset.is_lecture}
-    assert apps_own == {"cnn-fast", "cnn-minute", "cnn-fast-ensemble", "cnn-drawn"}
+    assert apps_own == {"cnn-fast", "cnn-minute", "cnn-fast-ensemble", "cnn-drawn", "cnn-handwriting"}
     assert {name for name, preset in PRESETS.items() if preset.published_accuracy is None} == \
         lessons_from_the_videos | apps_own - {"cnn-drawn"}
 
@@ -46,3 +46,9 @@ def test_the_printed_epoch_costs_belong_to_epoch_presets_and_fall():
 def test_an_unknown_preset_names_the_known_ones():
     with pytest.raises(ValueError, match="known presets: softmax-gd"):
         get_preset("resnet")
+
+
+def test_the_handwriting_cnn_is_lab_11_2s_with_stroke_drawn_digits_in_every_style():
+    deep, handwriting = get_preset("cnn-deep").spec, get_preset("cnn-handwriting").spec
+    assert handwriting == deep.replace(epochs=12, synthetic_digits=30_000)
+    assert not handwriting.augment and get_preset("cnn-handwriting").published_accuracy is None

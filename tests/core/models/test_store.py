@@ -114,6 +114,7 @@ def test_a_shipped_model_is_never_replaced_without_force(models_copy):
     ("spec", {"hidden_units": [0]}, "spec: hidden layer width must be a whole number"),
     ("spec", "big", "spec: must be the model's settings"),
     ("drawn_accuracy", -1, "drawn_accuracy: must be a fraction"),
+    ("handwriting_accuracy", 97.5, "handwriting_accuracy: must be a fraction"),
 ])
 def test_a_wrong_card_is_skipped_with_a_note_and_the_others_are_listed(models_copy, field, value, reason):
     values = json.loads((models_copy / "small-softmax.json").read_text())
@@ -161,3 +162,18 @@ def test_disk_use_counts_models_and_bytes(models_copy):
     count, size = model_store.disk_use(models_copy)
     assert count == 2 and size == sum(path.stat().st_size for path in models_copy.iterdir())
     assert model_store.model_names(models_copy) == {"small-softmax", "small-nn-xavier"}
+
+
+def test_update_card_sets_a_benchmarks_figure_and_refuses_a_wrong_one(models_copy):
+    from core.models.card import CardError
+
+    path = models_copy / "small-softmax.json"
+    model_store.update_card(path, {"handwriting_accuracy": 0.8123, "drawn_accuracy": 0.9})
+    card = model_store.read_card(path)
+    assert card.handwriting_accuracy == 0.8123 and card.drawn_accuracy == 0.9 and card.name == "small-softmax"
+    before = path.read_text()
+    with pytest.raises(CardError, match="handwriting_accuracy: must be a fraction"):
+        model_store.update_card(path, {"handwriting_accuracy": 81.23})
+    with pytest.raises(ValueError, match="no field handwritng_accuracy"):
+        model_store.update_card(path, {"handwritng_accuracy": 0.8})
+    assert path.read_text() == before

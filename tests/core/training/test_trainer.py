@@ -87,3 +87,33 @@ def test_the_cost_is_drawn_step_by_step_until_the_first_report_so_an_explosion_s
     finite = [cost for step, cost in costs if step < first_nan]
     assert len(finite) >= 2 and finite[-1] > finite[0]  # the cost rises before it breaks
     assert result.diverged_at_step == first_nan
+
+
+def test_a_run_with_the_class_drawings_learns_them_and_reports_the_held_out_ones(mnist, tmp_path, monkeypatch):
+    import io
+
+    from PIL import Image
+
+    from core.drawing import labelled
+    from core.drawing.preprocess import prepare_drawing
+    from core.drawing.strokes import drawn_digits
+    from core.training.trainer import training_digits
+
+    monkeypatch.setenv("MNIST_LAB_RUNS_DIR", str(tmp_path / "runs"))
+    for drawn in drawn_digits(300, seed=41):
+        canvas = io.BytesIO()
+        Image.fromarray(drawn.image).save(canvas, format="PNG")
+        labelled.add_drawing(drawn.label, prepare_drawing(drawn.image).model_input(), canvas.getvalue())
+    spec = ModelSpec(hidden_units=(64,), epochs=2, batch_size=100)
+    count = len(labelled.arrays("train")[1])
+    images, labels, counted = training_digits(spec.replace(class_drawings=True), mnist.lecture_split()[0], 6000)
+    assert counted == count and 200 <= count <= 260
+    assert len(images) == len(labels) and abs((len(images) - 6000) / len(images) - 0.25) < 0.03  # a quarter
+    without = train(spec, mnist, train_limit=6000)
+    with_class = train(spec.replace(class_drawings=True), mnist, train_limit=6000)
+    assert without.class_accuracy is None and without.class_digits == 0
+    assert with_class.class_digits == count and with_class.class_accuracy is not None
+    held_images, held_labels = labelled.arrays("held_out")
+    from core.training.batches import accuracy_of
+
+    assert with_class.class_accuracy > accuracy_of(without.model, held_images, held_labels) + 0.05

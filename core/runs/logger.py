@@ -1,10 +1,9 @@
-"""A run's progress events on their way to the run store: buffered, written in small batches, and the cancel flag.
+"""A run's progress on its way to the store: events buffered and written in small batches, the cancel flag polled.
 
-The trainer calls `on_progress` for every event and `should_stop` every few steps; both must cost
-training next to nothing. Events are written in one transaction at most every `FLUSH_SECONDS` (at
-once at an epoch's end or a broken cost), the cancel flag is read at most every
-`CANCEL_POLL_SECONDS`. MNIST_LAB_WORKER_CRASH_AFTER_STEPS=N makes the process die hard (os._exit)
-after step N: a real crash, for the tests of what a crash leaves behind.
+No event waits longer than `FLUSH_SECONDS` and there are a few writes a second at most, so logging
+never slows training; the cancel flag is read at most every `CANCEL_POLL_SECONDS`.
+MNIST_LAB_WORKER_CRASH_AFTER_STEPS=N makes the process die hard (os._exit) after step N, for the
+tests of what a crash leaves behind.
 """
 
 from __future__ import annotations
