@@ -29,7 +29,7 @@ from typing import Any, Sequence
 
 from core import settings
 from core.i18n import N_
-from core.runs import spare, spares
+from core.runs import spares
 from core.runs.records import InvalidTransition, error_info
 from core.runs.store import (
     StoreUnavailable,
@@ -108,15 +108,10 @@ def keep_a_spare(max_parallel: int | None = None) -> str | None:
     """
     limit = settings.max_parallel_runs() if max_parallel is None else max_parallel
     fingerprint = settings.worker_fingerprint()
-    for row in spares.all_spares():
-        if row.status != "failed" and not process_alive(row.pid, tag=row.tag):
-            spares.forget(row.tag)  # killed together with its monitor, or from an earlier boot
-        elif row.status in spares.WAITING_STATUSES and row.fingerprint != fingerprint:
-            spares.retire(row.tag)
-    if limit <= 0:
-        return None
-    return spares.start_one(limit, fingerprint, boot_id(),
-                            lambda tag: _start([*WORKER_COMMAND, "--spare", tag], spare.log_path(tag)))
+    if spares.tidy(fingerprint, lambda pid, tag: process_alive(pid, tag=tag)) or len(running_workers()) >= limit:
+        return None  # a read-only pass when a spare waits: pages and the supervisor call this every second
+    return spares.start_one(fingerprint, boot_id(),
+                            lambda tag: _start([*WORKER_COMMAND, "--spare", tag], spares.log_path(tag)))
 
 
 def process_alive(pid: int | None, run_id: int | None = None, tag: str | None = None) -> bool:

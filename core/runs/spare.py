@@ -77,8 +77,3 @@ def write_output_to(path: Any) -> None:
     os.dup2(descriptor, 1)
     os.dup2(descriptor, 2)
     os.close(descriptor)
-
-
-def log_path(tag: str) -> Any:
-    """The spare's own log until it gets a run (then the run's log takes over)."""
-    return settings.runs_dir() / f"{tag}.log"

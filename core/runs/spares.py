@@ -22,8 +22,10 @@ import dataclasses
 import secrets
 import sqlite3
 import time
+from pathlib import Path
 from typing import Callable
 
+from core import settings
 from core.runs.database import connect
 
 SPARE_RETRY_SECONDS = 60.0  # after a spare failed by itself, wait this long before starting another
@@ -136,19 +138,37 @@ def forget(tag: str) -> None:
         connection.execute("DELETE FROM spares WHERE tag = ?", (tag,))
 
 
-def start_one(limit: int, fingerprint: str, boot_id: str | None, start: Callable[[str], int]) -> str | None:
-    """Start a spare (`start(tag)` returns its pid) unless one with these settings waits, one failed lately, or
-    `limit` runs already train; returns its tag. One write transaction: two dispatchers never start two."""
+def tidy(fingerprint: str, alive: Callable[[int | None, str], bool]) -> bool:
+    """Forget spares whose monitor is gone, retire waiting ones started under other settings; returns True
+    if a live spare with these settings still waits (or one failed lately: then none should start yet)."""
+    waiting = False
+    for spare in all_spares():
+        if spare.status == "failed":
+            waiting = waiting or (spare.ready_at or 0) > time.time() - SPARE_RETRY_SECONDS
+        elif not alive(spare.pid, spare.tag):
+            forget(spare.tag)  # killed together with its monitor, or from an earlier boot
+        elif spare.status in WAITING_STATUSES and spare.fingerprint != fingerprint:
+            retire(spare.tag)
+        elif spare.status in WAITING_STATUSES:
+            waiting = True
+    return waiting
+
+
+def start_one(fingerprint: str, boot_id: str | None, start: Callable[[str], int]) -> str | None:
+    """Start a spare (`start(tag)` returns its pid) unless one with these settings waits or one failed lately;
+    returns its tag. One write transaction: two dispatchers never start two."""
     now = time.time()
     with connect(immediate=True) as connection:
         connection.execute("DELETE FROM spares WHERE status = 'failed' AND ready_at < ?", (now - SPARE_RETRY_SECONDS,))
         if connection.execute("SELECT 1 FROM spares WHERE (status IN ('starting', 'ready') AND fingerprint = ?) "
-                              "OR (status = 'failed' AND ready_at > ?) LIMIT 1",
-                              (fingerprint, now - SPARE_RETRY_SECONDS)).fetchone():
-            return None
-        if connection.execute("SELECT COUNT(*) FROM runs WHERE status = 'running'").fetchone()[0] >= limit:
+                              "OR status = 'failed' LIMIT 1", (fingerprint,)).fetchone():
             return None
         tag = new_tag()
         connection.execute("INSERT INTO spares (tag, pid, status, fingerprint, boot_id, started_at) "
                            "VALUES (?, ?, 'starting', ?, ?, ?)", (tag, int(start(tag)), fingerprint, boot_id, now))
     return tag
+
+
+def log_path(tag: str) -> Path:
+    """The spare's own log until it gets a run (then the run's log takes over)."""
+    return settings.runs_dir() / f"{tag}.log"

@@ -208,7 +208,7 @@ def _spare_run(tag: str, code: int | None) -> int | None:
         spare.write_output_to(runs.log_path(run_id))
     if run_id is not None or not (code is not None and code > 0):
         with contextlib.suppress(OSError):
-            spare.log_path(tag).unlink()
+            spares.log_path(tag).unlink()
     return run_id
 
 
