@@ -11,6 +11,7 @@ IDLE_SECONDS exits (a server's supervisor starts a new one; with no server left,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -44,7 +45,17 @@ def warm_up(taken: Callable[[], bool]) -> Any:
             break
         train(spec, data, on_progress=lambda event: None, should_stop=taken, train_limit=WARM_UP_DIGITS)
     keras.utils.clear_session(free_memory=True)  # the run's layers get the names and seeds a fresh process gives
+    _forget_tracings()
     return data
+
+
+def _forget_tracings() -> None:
+    """Forget the warm-up's tf.function tracings: TensorFlow counts them per Python function (every model's train
+    step is one), so the run's own tracings would log a "frequent retracing" warning a fresh worker never logs."""
+    with contextlib.suppress(ImportError, AttributeError):  # TensorFlow internals: a later version may differ
+        from tensorflow.python.eager.polymorphic_function import polymorphic_function as functions
+
+        functions._frequent_tracing_detector_manager = functions._FrequentTracingDetectorManager()
 
 
 def wait_for_run(tag: str, poll_seconds: float = POLL_SECONDS, idle_seconds: float = IDLE_SECONDS) -> int | None:
