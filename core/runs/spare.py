@@ -21,7 +21,7 @@ from core import settings
 from core.lecture.spec import ModelSpec
 from core.runs import spares
 
-POLL_SECONDS = 0.05  # a run handed to a waiting spare starts within this long
+POLL_SECONDS = 0.1  # a run handed to a waiting spare starts within this long (waiting costs ~1% of a core)
 IDLE_SECONDS = 1800.0  # a spare nobody used for this long exits (an orphan of a stopped server must not linger)
 WARM_UP_DIGITS = 2_000
 WARM_UP_SPECS = (  # one per kind of layer the lecture trains; 20 steps each

@@ -132,6 +132,15 @@ def retire(tag: str) -> None:
                            (tag,))
 
 
+def retire_waiting() -> list[str]:
+    """Ask every waiting spare to exit (a server starting: an older server's spare may run older code); their tags."""
+    with connect(immediate=True) as connection:
+        tags = [row["tag"] for row in connection.execute(
+            "SELECT tag FROM spares WHERE status IN ('starting', 'ready')").fetchall()]
+        connection.execute("UPDATE spares SET status = 'retired' WHERE status IN ('starting', 'ready')")
+    return tags
+
+
 def forget(tag: str) -> None:
     """Remove a spare's row (its processes are gone)."""
     with connect() as connection:

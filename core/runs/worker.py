@@ -202,11 +202,13 @@ def _trainer(run_id: int | None, tag: str | None = None) -> int:
 
 
 def _spare_run(tag: str, code: int | None) -> int | None:
-    """A spare's monitor: the run its trainer had taken; an unused spare's row and log are removed (kept if it failed)."""
-    run_id = spares.settle(tag, failed=code is not None and code > 0)
+    """A spare's monitor: the run its trainer had taken; the spare's row and log are removed (kept if it failed:
+    its warm-up's error may be there)."""
+    failed = code is not None and code > 0
+    run_id = spares.settle(tag, failed=failed)
     if run_id is not None:
         spare.write_output_to(runs.log_path(run_id))
-    if run_id is not None or not (code is not None and code > 0):
+    if not failed:
         with contextlib.suppress(OSError):
             spares.log_path(tag).unlink()
     return run_id

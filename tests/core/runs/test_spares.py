@@ -121,3 +121,10 @@ def test_a_spare_killed_while_it_takes_a_run_fails_the_run(warm, stand_ins):
     assert dispatcher.mark_dead_workers_failed() == [run_id]
     run = runs.get_run(run_id)
     assert run.status in FINAL_STATUSES and run.status == "failed" and "died" in run.error
+
+
+def test_a_starting_server_retires_every_waiting_spare(stand_ins):
+    waiting, taken = spares.start_one("a", None, stand_ins), spares.start_one("b", None, stand_ins)
+    take(4, fingerprint="b")
+    assert spares.retire_waiting() == [waiting]
+    assert spares.get(waiting).status == "retired" and spares.assignment(taken) == ("taken", 4)
