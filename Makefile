@@ -50,7 +50,7 @@ test: setup-test
 	$(PY) -m pytest -q
 
 # Re-create the shipped lecture models (see README for the time each takes on 2 cores).
-SHIPPED_PRESETS := softmax nn nn-xavier nn-dropout cnn-lab cnn-deep cnn-drawn
+SHIPPED_PRESETS := $(shell grep -v '^#' saved_models/SHIPPED)  # one list: the shipped models are their presets' names
 models: setup
 	for preset in $(SHIPPED_PRESETS); do $(PY) -m core.train --preset $$preset --name $$preset --force || exit 1; done
 	$(PY) -m bench.recognition --update-cards

@@ -19,7 +19,7 @@ from core.settings import REPO_ROOT
 from harness.browser import StreamlitServer, full_screenshot, launch_chromium, overflowing_elements, wait_until_settled
 
 SIZES = {"projector": (1024, 768), "laptop": (1280, 800), "phone": (390, 844)}
-PAGES = {"home": "", "train": "Train", "curves": "Curves", "draw": "Draw"}
+PAGES = {"home": "", "train": "Train", "curves": "Curves", "draw": "Draw", "models": "Models", "class": "Class_digits"}
 
 
 def main(argv: list[str] | None = None) -> int:

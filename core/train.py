@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     length = parser.add_mutually_exclusive_group()
     length.add_argument("--epochs", type=int, help="train for N epochs instead of the preset's length")
     length.add_argument("--steps", type=int, help="train for N batches instead of the preset's length")
+    parser.add_argument("--seed", type=int, default=None, help="the random seed (default: the preset's)")
     parser.add_argument("--name", help="saved model name (default: the preset and a short id, e.g. nn-xavier-3f2a)")
     parser.add_argument("--force", action="store_true", help="allow replacing a shipped lecture model (make models)")
     parser.add_argument("--models-dir", type=Path, default=None, help="where to save (default: saved_models/)")
@@ -77,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             spec = spec.replace(epochs=args.epochs, steps=None)
         if args.steps is not None:
             spec = spec.replace(steps=args.steps, epochs=None)
+        if args.seed is not None:
+            spec = spec.replace(seed=args.seed)
         spec.validate()
         quick = args.train_limit is not None
         name = sanitize_name(args.name) if args.name else default_name(preset.name, quick, directory=args.models_dir)

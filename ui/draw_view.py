@@ -128,13 +128,15 @@ def model_boxes(result: DrawingResult) -> None:
 
 def details_table(result: DrawingResult) -> str:
     """Markdown: per model its kind, accuracies, vote and the ten probabilities (its answer in bold)."""
-    header = [_("model"), _("kind"), _("test accuracy"), _("drawn digits"), _("votes")] + [str(d) for d in range(10)]
+    header = [_("model"), _("kind"), _("test accuracy"), _("real handwriting"), _("drawn digits"), _("votes")] + \
+        [str(d) for d in range(10)]
     rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for answer in sorted(result.answers, key=lambda answer: -answer.card.test_accuracy):
         card = answer.card
         drawn = percent(card.drawn_accuracy, 1) if card.drawn_accuracy is not None else "–"
         cells = [f"**{p:.0%}**" if digit == answer.digit else f"{p:.0%}" for digit, p in enumerate(answer.probabilities)]
-        rows.append("| " + " | ".join([answer.name, KINDS.get(card.kind, card.kind), percent(card.test_accuracy, 2), drawn,
+        pen = percent(card.handwriting_accuracy, 1) if card.handwriting_accuracy is not None else "–"
+        rows.append("| " + " | ".join([answer.name, KINDS.get(card.kind, card.kind), percent(card.test_accuracy, 2), pen, drawn,
                                         "✓" if answer.name in result.voters else ""] + cells) + " |")
     return "\n".join(rows)
 
@@ -144,8 +146,9 @@ def details(result: DrawingResult) -> None:
     with st.expander(_("Details: every model's ten probabilities"), key=DETAILS_KEY, on_change="rerun"):
         if st.session_state.get(DETAILS_KEY):
             st.markdown(details_table(result))
-            st.caption(_("Test accuracy: the 10,000 MNIST test digits. Drawn digits: 1,000 held-out stroke-drawn "
-                         "digits. The headline is the mean of the voting models' probabilities."))
+            st.caption(_("Test accuracy: the 10,000 MNIST test digits. Real handwriting: digits people wrote with "
+                         "a pen, people no model ever saw (– : not measured). Drawn digits: 1,000 held-out "
+                         "stroke-drawn digits. The headline is the mean of the voting models' probabilities."))
 
 
 @st.fragment

@@ -115,7 +115,7 @@ def parameter_count(spec: ModelSpec) -> int:
     return sum(row.parameters for row in layer_table(spec)) * spec.ensemble_members
 
 
-def _cost_terms(spec: ModelSpec) -> tuple[int, int, int]:
+def cost_terms(spec: ModelSpec) -> tuple[int, int, int]:
     """(dense multiply-adds, conv multiply-adds, activation values) per sample for one member."""
     dense = conv = elements = 0
     for row in layer_table(spec):
@@ -130,12 +130,12 @@ def _cost_terms(spec: ModelSpec) -> tuple[int, int, int]:
 
 def formula_samples_per_second(spec: ModelSpec) -> float:
     """Training samples per second predicted from the multiply-adds (one member, this machine)."""
-    dense, conv, elements = _cost_terms(spec)
+    dense, conv, elements = cost_terms(spec)
     per_sample = dense * DENSE_SECONDS_PER_MAC + conv * CONV_SECONDS_PER_MAC + elements * ELEMENT_SECONDS
     return spec.batch_size / (BATCH_OVERHEAD_SECONDS + spec.batch_size * per_sample)
 
 
-def _epoch_seconds(samples_per_second: float, train_size: int) -> float:
+def epoch_seconds(samples_per_second: float, train_size: int) -> float:
     """One pass over `train_size` digits plus the 5,000-digit validation."""
     return (train_size + LECTURE_VALIDATION_SIZE * EVALUATION_FRACTION) / samples_per_second
 
@@ -171,7 +171,7 @@ def estimate_epoch_seconds(spec: ModelSpec, train_size: int = LECTURE_TRAIN_SIZE
         basis = f"multiply-adds, calibrated by {len(ratios)} finished run(s) on this machine"
     else:
         speed, basis = predicted, "multiply-adds, calibrated on a 2-core CPU"
-    return EpochEstimate(_epoch_seconds(speed, train_size), speed, basis)
+    return EpochEstimate(epoch_seconds(speed, train_size), speed, basis)
 
 
 def training_seconds(spec: ModelSpec, estimate: EpochEstimate, train_size: int = LECTURE_TRAIN_SIZE) -> float:

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import time
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from core.i18n import N_
 from core.models.card import CardError, ModelCard, library_versions, validate_card
 
 MAX_NAME_LENGTH = 64
-_NAME_PATTERN = re.compile(r"[^a-z0-9_-]+")
+_NAME_PATTERN = re.compile(r"[^\w-]+")  # \w: any language's letters and digits (내-모델), and _
 SHIPPED_MANIFEST = "SHIPPED"
 TEMPORARY_PREFIX = ".tmp-"
 STALE_TEMPORARY_SECONDS = 3600  # a save takes seconds: an hour-old temporary file is left over whoever wrote it
@@ -70,8 +71,9 @@ def refuse_if_shipped(name: str, directory: Path | None = None) -> None:
 
 
 def sanitize_name(name: str) -> str:
-    """A safe file stem: lower-case letters, digits, '-' and '_' only (no path escapes)."""
-    cleaned = _NAME_PATTERN.sub("-", str(name).strip().lower()).strip("-_")[:MAX_NAME_LENGTH].strip("-_")
+    """A safe file stem: letters of any language (lower-case), digits, '-' and '_' only (no dots, no path escapes)."""
+    text = unicodedata.normalize("NFKC", str(name)).strip().lower()  # one spelling per name: ｆｕｌｌ → full
+    cleaned = _NAME_PATTERN.sub("-", text).strip("-_")[:MAX_NAME_LENGTH].strip("-_")
     if not cleaned:
         raise ValueError(f"model name {name!r} has no usable characters: use letters, digits, '-' or '_'")
     return cleaned

@@ -18,13 +18,14 @@ def test_train_list_shows_every_preset_with_its_published_accuracy():
 
 def test_train_a_preset_saves_the_model_and_its_card(tmp_path, mnist):
     completed = run_module("core.train", "--preset", "nn-xavier", "--epochs", "1", "--train-limit", "5000",
-                           "--name", "Quick NN", "--models-dir", str(tmp_path), "--json")
+                           "--name", "Quick NN", "--seed", "12", "--models-dir", str(tmp_path), "--json")
     assert completed.returncode == 0, completed.stderr
     summary = json.loads(completed.stdout.strip().splitlines()[-1])
     assert summary["name"] == "quick-nn" and summary["test_accuracy"] > 0.8
     assert "Epoch: 0001 cost =" in completed.stderr
     card = json.loads((tmp_path / "quick-nn.json").read_text())
     assert card["preset"] == "nn-xavier" and card["test_accuracy"] == summary["test_accuracy"]
+    assert card["seed"] == 12 and card["spec"]["seed"] == 12  # --seed reaches the spec and the card
     assert (tmp_path / "quick-nn.keras").is_file()
 
 

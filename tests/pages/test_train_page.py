@@ -108,6 +108,8 @@ def test_a_bad_name_or_a_slice_smaller_than_a_batch_is_refused():
     assert "A name needs letters or digits" in at.error[0].value and at.button(key="train_start").disabled
     at.text_input(key="train_name").set_value("My Model").run()
     assert any("my-model" in caption.value for caption in at.caption) and not at.button(key="train_start").disabled
+    at.text_input(key="train_name").set_value("내 모델").run()  # Korean names are welcome, stored safely
+    assert any("내-모델" in caption.value for caption in at.caption) and not at.button(key="train_start").disabled
     at.toggle(key="train_quick").set_value(True).run()
     at.sidebar.select_slider(key="train_batch_size").set_value(1024).run()
     at.select_slider(key="train_quick_size").set_value(1000).run()

@@ -1,5 +1,6 @@
 """Saved models: identical after reload, atomic, safe names, and a bad file never stops the others."""
 
+import dataclasses
 import json
 import zipfile
 
@@ -31,10 +32,25 @@ def test_the_card_records_what_the_issue_asks_for(small_models_dir):
 
 @pytest.mark.parametrize(
     "name, safe",
-    [("../../etc/passwd", "etc-passwd"), ("My CNN #2", "my-cnn-2"), ("nn_xavier-v2", "nn_xavier-v2"), ("/abs/path.keras", "abs-path-keras")],
+    [("../../etc/passwd", "etc-passwd"), ("My CNN #2", "my-cnn-2"), ("nn_xavier-v2", "nn_xavier-v2"), ("/abs/path.keras", "abs-path-keras"),
+     ("내 모델", "내-모델"), ("../내/../모델.keras", "내-모델-keras"), ("ｆｕｌｌ ＣＮＮ", "full-cnn"), ("a\x00b\nc", "a-b-c")],
 )
 def test_names_are_sanitised_against_path_escapes(name, safe):
     assert sanitize_name(name) == safe
+
+
+def test_a_korean_model_name_round_trips_through_save_and_load(tmp_path, small_models_dir):
+    import shutil
+
+    for suffix in (".keras", ".json"):
+        shutil.copy(small_models_dir / f"small-softmax{suffix}", tmp_path / f"small-softmax{suffix}")
+    model = load_model("small-softmax", tmp_path)
+    card = model_store.read_card(tmp_path / "small-softmax.json")
+    name = sanitize_name("내 모델")
+    model_store.save_model(model, dataclasses.replace(card, name=name), tmp_path)
+    assert (tmp_path / "내-모델.keras").is_file() and model_store.read_card(tmp_path / "내-모델.json").name == "내-모델"
+    assert load_model(name, tmp_path).output_shape == (None, 10)
+    assert name in [card.name for card in list_cards(tmp_path)[0]]
 
 
 def test_a_name_with_nothing_usable_is_refused():
