@@ -58,5 +58,6 @@ models: setup
 bench: setup
 	$(PY) -m bench.training_speed
 	$(PY) -m bench.worker_speed
+	$(PY) -m bench.first_point
 	$(PY) -m bench.inference_speed
 	$(PY) -m bench.augment_speed

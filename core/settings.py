@@ -20,6 +20,7 @@ WORKER_CRASH_VARIABLE = "MNIST_LAB_WORKER_CRASH_AFTER_STEPS"
 LANGUAGE_VARIABLE = "MNIST_LAB_LANGUAGE"
 TEACHER_PASSWORD_VARIABLE = "MNIST_LAB_TEACHER_PASSWORD"
 ADDRESS_VARIABLE = "MNIST_LAB_ADDRESS"
+WARM_WORKER_VARIABLE = "MNIST_LAB_WARM_WORKER"
 SECRETS_PASSWORD_KEY = "teacher_password"  # the same password in .streamlit/secrets.toml
 
 DEFAULT_DATA_DIR = REPO_ROOT / "data" / "mnist"
@@ -63,6 +64,23 @@ def worker_crash_after_steps() -> int | None:
     """$MNIST_LAB_WORKER_CRASH_AFTER_STEPS: a worker dies hard after this step (for the crash tests); None: never."""
     value = _text(WORKER_CRASH_VARIABLE)
     return int(value) if value.isdigit() else None
+
+
+def warm_worker() -> bool:
+    """$MNIST_LAB_WARM_WORKER: keep a spare worker ready (TensorFlow imported, MNIST loaded) for the next run.
+
+    On unless set to 0, false, no or off (the tests switch it off; only the spare's own tests turn it on).
+    """
+    return _text(WARM_WORKER_VARIABLE).lower() not in ("0", "false", "no", "off")
+
+
+def worker_fingerprint() -> str:
+    """The settings a worker's behaviour depends on (its folders, the crash switch), as one short hash: a spare
+    started under other settings must not take this server's runs."""
+    import hashlib
+
+    values = [str(data_dir().resolve()), str(models_dir().resolve()), str(runs_dir()), str(worker_crash_after_steps())]
+    return hashlib.sha256("\n".join(values).encode()).hexdigest()[:16]
 
 
 def default_language() -> str:

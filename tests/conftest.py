@@ -11,6 +11,8 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 # The tests read the app's English message ids; Korean (the app's default) is tested where a test asks for it.
 os.environ["MNIST_LAB_LANGUAGE"] = "en"
+# No spare workers (TensorFlow processes waiting for a run) behind the tests' backs; the spare's own tests turn it on.
+os.environ["MNIST_LAB_WARM_WORKER"] = "0"
 
 from core.settings import REPO_ROOT  # noqa: E402
 from harness import browser as browser_support  # noqa: E402

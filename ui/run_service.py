@@ -1,10 +1,11 @@
 """The run service's life cycle on the server: recover once after a restart, supervise, keep the queue moving.
 
 At the first page load of a server (per run store) it removes temporary files that killed
-processes left in the models folder, marks runs of an earlier boot interrupted, and starts a
-supervisor thread that notices a dead worker and moves the queue every second, with or without
-a page open. Pages wait a few seconds at most for the store's lock; a busy or damaged store
-is told in one line (`store_trouble`), with the teacher's way out for a damaged one.
+processes left in the models folder, marks runs of an earlier boot interrupted, retires the spare
+workers an earlier server left waiting, and starts a supervisor thread that notices a dead worker,
+moves the queue and keeps a spare worker ready every second, with or without a page open. Pages
+wait a few seconds at most for the store's lock; a busy or damaged store is told in one line
+(`store_trouble`), with the teacher's way out for a damaged one.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import streamlit as st
 from core.classroom.roles import Refusal
 from core.i18n import _
 from core.models.store import remove_stale_temporary_files
-from core.runs import dispatcher
+from core.runs import dispatcher, spares
 from core.runs import store as runs
 from core.runs.database import StoreDamaged, StoreUnavailable, move_damaged_store_aside
 from ui.teacher import actor, is_teacher, show_refusal
@@ -32,6 +33,7 @@ def _start_run_service(store: str) -> tuple[sqlite3.Connection, dispatcher.Super
     """
     remove_stale_temporary_files()
     dispatcher.mark_interrupted()
+    spares.retire_waiting()  # a spare of an earlier server may run older code: the supervisor starts a new one
     return runs.hold_open(), dispatcher.Supervisor().start()
 
 

@@ -54,9 +54,21 @@ CREATE TABLE IF NOT EXISTS metrics (
 );
 CREATE INDEX IF NOT EXISTS metrics_by_run ON metrics (run_id, kind, step);
 CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status, id);
+CREATE TABLE IF NOT EXISTS spares (
+    tag TEXT PRIMARY KEY,
+    pid INTEGER NOT NULL,
+    trainer_pid INTEGER,
+    status TEXT NOT NULL,
+    run_id INTEGER,
+    fingerprint TEXT NOT NULL,
+    boot_id TEXT,
+    started_at REAL NOT NULL,
+    ready_at REAL
+);
 """
 # Columns added after the first release: (name, type). A store made before them gets them on first use.
-ADDED_COLUMNS = (("owner", "TEXT"), ("trainer_pid", "INTEGER"), ("boot_id", "TEXT"), ("error_info", "TEXT"))
+ADDED_COLUMNS = (("owner", "TEXT"), ("trainer_pid", "INTEGER"), ("boot_id", "TEXT"), ("error_info", "TEXT"),
+                 ("worker_tag", "TEXT"))  # worker_tag: the spare worker's last argument, when a spare trains the run
 ADDED_METRIC_COLUMNS = (("layers", "TEXT"),)  # a "layers" event's per-layer statistics (JSON)
 _initialised: set[Path] = set()
 _busy_timeout = DEFAULT_BUSY_TIMEOUT_SECONDS

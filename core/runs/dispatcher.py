@@ -1,10 +1,12 @@
 """Worker processes for the run store: start queued runs, tell live workers from dead ones, supervise.
 
 `dispatch` starts the oldest queued runs as `python -m core.runs.worker RUN_ID`, each in its own OS
-process and session, while at most `settings.max_parallel_runs()` train at once. The worker forks:
+process and session, while at most `settings.max_parallel_runs()` train at once; a waiting spare
+worker (`--spare TAG`, core.runs.spares: TensorFlow already imported) takes the run instead when
+there is one, and `keep_a_spare` starts the next spare whenever the machine has room for a run. The worker forks:
 its parent (the run's `pid`) only watches its child, the trainer (`trainer_pid`), and records how it
 died (exit code or signal) within a moment, with no page open (core.runs.worker). A process is
-alive only if it exists, is not a zombie and has the run id as its last argument.
+alive only if it exists, is not a zombie and has the run id (a spare: its tag) as its last argument.
 
 `reconcile` (pages, and the server's `Supervisor` thread every second) covers what a monitor cannot:
 a run whose worker and monitor are both gone is failed with the exit status this process saw,
@@ -27,6 +29,7 @@ from typing import Any, Sequence
 
 from core import settings
 from core.i18n import N_
+from core.runs import spares
 from core.runs.records import InvalidTransition, error_info
 from core.runs.store import (
     StoreUnavailable,
@@ -58,34 +61,67 @@ def boot_id() -> str | None:
         return None
 
 
+def _worker_environment() -> dict[str, str]:
+    return {**os.environ, settings.RUNS_DIR_VARIABLE: str(settings.runs_dir()),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(settings.REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+
+
+def _start(command: Sequence[str], log: Path) -> int:
+    with open(log, "ab") as output:
+        process = subprocess.Popen(list(command), cwd=settings.REPO_ROOT, env=_worker_environment(),
+                                   stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    with _lock:
+        _children[process.pid] = process
+    return process.pid
+
+
+def spares_enabled(worker_command: Sequence[str] = WORKER_COMMAND) -> bool:
+    """Spare workers serve the real worker only (never a test's stand-in), and only when the setting is on."""
+    return tuple(worker_command) == WORKER_COMMAND and settings.warm_worker()
+
+
 def dispatch(max_parallel: int | None = None, worker_command: Sequence[str] = WORKER_COMMAND) -> list[int]:
-    """Start the oldest queued runs while fewer than `max_parallel` run; returns the ids started."""
+    """Start the oldest queued runs while fewer than `max_parallel` run; returns the ids started.
+
+    A run goes to a waiting spare worker (core.runs.spares) when there is one, else to a new worker process.
+    """
     limit = settings.max_parallel_runs() if max_parallel is None else max_parallel
     if limit <= 0 or not has_queued():  # a cheap read first: pages call this every second, mostly with nothing queued
         return []
-    environment = {**os.environ, settings.RUNS_DIR_VARIABLE: str(settings.runs_dir()),
-                   "PYTHONPATH": os.pathsep.join(filter(None, [str(settings.REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+    take = None
+    if spares_enabled(worker_command):
+        fingerprint = settings.worker_fingerprint()
 
-    def start_worker(run_id: int) -> int:
-        with open(log_path(run_id), "ab") as log:
-            process = subprocess.Popen([*worker_command, str(run_id)], cwd=settings.REPO_ROOT, env=environment,
-                                       stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                       start_new_session=True)
-        with _lock:
-            _children[process.pid] = process
-        return process.pid
+        def take(connection, run_id: int):
+            return spares.take(connection, run_id, fingerprint, lambda pid, tag: process_alive(pid, tag=tag))
 
-    return start_queued(limit, start_worker, boot_id())
+    return start_queued(limit, lambda run_id: _start([*worker_command, str(run_id)], log_path(run_id)), boot_id(),
+                        take_spare=take)
 
 
-def process_alive(pid: int | None, run_id: int | None = None) -> bool:
-    """True if `pid` is a live process (not a zombie) and, given `run_id`, the worker started for that run.
+def keep_a_spare(max_parallel: int | None = None) -> str | None:
+    """Start a spare worker if none waits and the machine has room for a run now; returns its tag, or None.
 
-    Workers get the run id as their last argument, so a pid the system has since reused for
-    another program does not count. A process whose arguments read empty is in the middle of its
-    exec (subprocess returns as soon as the new program replaces the old, before the kernel has
-    laid out its arguments): it is alive. Taking it for dead failed just-started runs that then
-    trained anyway, which no cancel could stop.
+    Spares of dead processes are forgotten, and waiting ones started under other settings retired. No spare
+    starts while the machine trains as many runs as it may: its start-up would slow them down.
+    """
+    limit = settings.max_parallel_runs() if max_parallel is None else max_parallel
+    fingerprint = settings.worker_fingerprint()
+    if spares.tidy(fingerprint, lambda pid, tag: process_alive(pid, tag=tag)) or len(running_workers()) >= limit:
+        return None  # a read-only pass when a spare waits: pages and the supervisor call this every second
+    return spares.start_one(fingerprint, boot_id(),
+                            lambda tag: _start([*WORKER_COMMAND, "--spare", tag], spares.log_path(tag)))
+
+
+def process_alive(pid: int | None, run_id: int | None = None, tag: str | None = None) -> bool:
+    """True if `pid` is a live process (not a zombie) and, given `run_id` or `tag`, the worker started for it.
+
+    Workers get the run id as their last argument (a spare worker its tag), so a pid the system has
+    since reused for another program does not count. A process whose arguments read empty is in the
+    middle of its exec (subprocess returns as soon as the new program replaces the old, before the
+    kernel has laid out its arguments): it is alive. Taking it for dead failed just-started runs that
+    then trained anyway, which no cancel could stop.
     """
     if not pid:
         return False
@@ -100,8 +136,8 @@ def process_alive(pid: int | None, run_id: int | None = None) -> bool:
             arguments = (proc / "cmdline").read_bytes().rstrip(b"\0").split(b"\0")
         except (OSError, IndexError):
             return False
-        return state not in ("Z", "X") and (
-            run_id is None or arguments == [b""] or arguments[-1] == str(run_id).encode())
+        expected = {str(value).encode() for value in (run_id, tag) if value is not None}
+        return state not in ("Z", "X") and (not expected or arguments == [b""] or arguments[-1] in expected)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -113,8 +149,8 @@ def process_alive(pid: int | None, run_id: int | None = None) -> bool:
 
 def _dead_running_runs() -> list[tuple[int, int | None, str | None]]:
     """(run id, monitor pid, boot id) of running runs whose monitor and trainer are both gone."""
-    return [(run_id, pid, boot) for run_id, pid, trainer, boot in running_workers()
-            if not process_alive(pid, run_id) and not process_alive(trainer, run_id)]
+    return [(run_id, pid, boot) for run_id, pid, trainer, boot, tag in running_workers()
+            if not process_alive(pid, run_id, tag) and not process_alive(trainer, run_id, tag)]
 
 
 def mark_interrupted() -> list[int]:
@@ -206,11 +242,15 @@ def reap_children() -> None:
 
 
 def reconcile(max_parallel: int | None = None, worker_command: Sequence[str] = WORKER_COMMAND) -> list[int]:
-    """Mark runs of an earlier boot interrupted, fail runs whose worker died, then start queued runs if there is room."""
+    """Mark runs of an earlier boot interrupted, fail runs whose worker died, start queued runs if there is room,
+    then keep a spare worker waiting (when spares are on)."""
     mark_interrupted()
     mark_dead_workers_failed()
     reap_children()
-    return dispatch(max_parallel, worker_command)
+    started = dispatch(max_parallel, worker_command)
+    if spares_enabled(worker_command):
+        keep_a_spare(max_parallel)
+    return started
 
 
 class Supervisor:

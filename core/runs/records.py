@@ -80,6 +80,7 @@ class Run:
     trainer_pid: int | None = None  # the training process; `pid` is its monitor, which the dispatcher started
     boot_id: str | None = None  # the computer's boot when it started: a different one now means a restart
     error_info: dict[str, Any] | None = None  # {"message": English message id, "params": {...}}
+    worker_tag: str | None = None  # a spare worker's tag (its last argument), when a spare trains this run
 
     @property
     def is_quick(self) -> bool:

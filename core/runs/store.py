@@ -63,6 +63,7 @@ def _decode(row: sqlite3.Row) -> Run:
         error=row["error"], result=RunResult.from_dict(json.loads(row["result"])) if row["result"] else None,
         options=json.loads(row["options"] or "{}"), owner=row["owner"], trainer_pid=row["trainer_pid"],
         boot_id=row["boot_id"], error_info=json.loads(row["error_info"]) if row["error_info"] else None,
+        worker_tag=row["worker_tag"],
     )
 
 
@@ -234,19 +235,26 @@ def has_queued() -> bool:
         return connection.execute("SELECT 1 FROM runs WHERE status = 'queued' LIMIT 1").fetchone() is not None
 
 
-def running_workers() -> list[tuple[int, int | None, int | None, str | None]]:
-    """(run id, monitor pid, trainer pid, boot id) of every run marked running."""
+def running_workers() -> list[tuple[int, int | None, int | None, str | None, str | None]]:
+    """(run id, monitor pid, trainer pid, boot id, spare worker's tag or None) of every run marked running."""
     with connect() as connection:
-        rows = connection.execute("SELECT id, pid, trainer_pid, boot_id FROM runs WHERE status = 'running'").fetchall()
-    return [(row["id"], row["pid"], row["trainer_pid"], row["boot_id"]) for row in rows]
+        rows = connection.execute("SELECT id, pid, trainer_pid, boot_id, worker_tag FROM runs WHERE status = 'running'"
+                                  ).fetchall()
+    return [(row["id"], row["pid"], row["trainer_pid"], row["boot_id"], row["worker_tag"]) for row in rows]
 
 
-def start_queued(limit: int, start_worker: Callable[[int], int], boot_id: str | None = None) -> list[int]:
+SpareTaker = Callable[[sqlite3.Connection, int], "tuple[int, int | None, str] | None"]
+
+
+def start_queued(limit: int, start_worker: Callable[[int], int], boot_id: str | None = None,
+                 take_spare: SpareTaker | None = None) -> list[int]:
     """Start the oldest queued runs while fewer than `limit` run; returns the ids started.
 
+    `take_spare(connection, run_id)`, if given, hands the run to a ready spare worker inside this transaction
+    and returns its (monitor pid, trainer pid, tag), or None when there is none. Otherwise
     `start_worker(run_id)` starts the run's process and returns its pid, or raises OSError: the
     run then fails with the reason. The write lock is held while the processes start, so two
-    dispatchers never start the same run.
+    dispatchers never start the same run (nor hand two runs to one spare).
     """
     started = []
     with connect(immediate=True) as connection:
@@ -255,13 +263,17 @@ def start_queued(limit: int, start_worker: Callable[[int], int], boot_id: str | 
                                   (max(0, limit - running),)).fetchall()
         for row in rows:
             run_id = row["id"]
-            try:
-                pid = start_worker(run_id)
-            except OSError as error:
-                _transition(connection, run_id, "failed", time.time(), error_info={
-                    "message": N_("could not start the worker: {reason}"), "params": {"reason": str(error)}})
-                continue
+            spare = take_spare(connection, run_id) if take_spare is not None else None
+            pid, trainer, tag = spare if spare is not None else (None, None, None)
+            if spare is None:
+                try:
+                    pid = start_worker(run_id)
+                except OSError as error:
+                    _transition(connection, run_id, "failed", time.time(), error_info={
+                        "message": N_("could not start the worker: {reason}"), "params": {"reason": str(error)}})
+                    continue
             _transition(connection, run_id, "running", time.time(), pid=pid, boot_id=boot_id)
-            connection.execute("UPDATE runs SET phase = 'starting' WHERE id = ?", (run_id,))
+            connection.execute("UPDATE runs SET phase = 'starting', worker_tag = ?, trainer_pid = COALESCE(?, trainer_pid) "
+                               "WHERE id = ?", (tag, trainer, run_id))
             started.append(run_id)
     return started

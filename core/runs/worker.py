@@ -1,4 +1,4 @@
-"""One training run in its own OS process: `python -m core.runs.worker RUN_ID`.
+"""One training run in its own OS process: `python -m core.runs.worker RUN_ID` (or `--spare TAG`).
 
 Started by `core.runs.dispatcher.dispatch`. The process forks at once: the child (the trainer)
 loads the run from the store, trains it with `core.training.train`, writes the metrics to SQLite
@@ -15,8 +15,13 @@ run never replaces a saved model unless the teacher asked (`replace` option), an
 one; a name taken since the run was queued gets a suffix (-2, -3, …). A model that would overflow
 the teacher's limits on saved models is not saved.
 
+A spare worker (`--spare TAG`, core.runs.spares) forks the same way, but its trainer gets warm
+first (TensorFlow, MNIST, a few warm-up steps) and waits for the dispatcher to hand it a run; from
+then on it is that run's worker, its output going to the run's log. Its monitor learns the run from
+the store when the trainer ends. A spare that ends without a run leaves nothing behind.
+
 MNIST_LAB_WORKER_CRASH_AFTER_STEPS=N makes the worker die hard (os._exit, no clean-up)
-after step N: a real crash, for the tests of what a crash leaves behind.
+after step N: a real crash, for the tests of what a crash leaves behind (core.runs.logger).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from typing import Any
 
 from core import settings
 from core.i18n import N_
-from core.runs import dispatcher
+from core.runs import dispatcher, spare, spares
 from core.runs import store as runs
 from core.runs.logger import CRASH_AFTER_STEPS_VARIABLE, MetricLogger
 from core.runs.records import Run, RunResult, error_info
@@ -118,8 +123,11 @@ def _cancelled(run_id: int) -> str:
     return "cancelled"
 
 
-def run_worker(run_id: int) -> str:
-    """Train run `run_id` to its end and record the outcome; returns the final status."""
+def run_worker(run_id: int, data: Any = None) -> str:
+    """Train run `run_id` to its end and record the outcome; returns the final status.
+
+    `data`: MNIST already loaded (a spare worker's); None loads it.
+    """
     runs.wait_for_writers()  # this process may start before its dispatcher has committed "running"
     run = runs.get_run(run_id)
     if run is None or run.status != "running":
@@ -131,10 +139,11 @@ def run_worker(run_id: int) -> str:
         from core.datasets.mnist import load_mnist
         from core.lecture.presets import PRESETS
 
-        logger.set_phase(N_("loading MNIST"))
-        data = load_mnist()
-        if logger.should_stop(force=True):
-            return _cancelled(run_id)
+        if data is None:
+            logger.set_phase(N_("loading MNIST"))
+            data = load_mnist()
+            if logger.should_stop(force=True):
+                return _cancelled(run_id)
         logger.set_phase(N_("importing TensorFlow and building the model"))
         import keras  # noqa: F401 - imported before the clock starts: the timings below are the training's own
 
@@ -163,14 +172,23 @@ def run_worker(run_id: int) -> str:
         return "failed"
 
 
-def _trainer(run_id: int) -> int:
-    """The forked child: train and record; its exit code for the monitor."""
+def _trainer(run_id: int | None, tag: str | None = None) -> int:
+    """The forked child: train and record (a spare: get warm and wait for a run first); its exit code for the monitor."""
     code = 1
     try:
         keeper = runs.hold_open()  # keeps the many small metric writes cheap
         try:
+            data = None
+            if tag is not None:
+                spares.set_trainer(tag, os.getpid())
+                data = spare.warm_up(lambda: spare.is_taken(tag))
+                spares.mark_ready(tag)
+                run_id = spare.wait_for_run(tag)
+                if run_id is None:  # retired, or idle too long
+                    return 0
+                spare.write_output_to(runs.log_path(run_id))
             runs.set_trainer_pid(run_id, os.getpid())
-            status = run_worker(run_id)
+            status = run_worker(run_id, data)
             print(f"run {run_id}: {status}", file=sys.stderr, flush=True)
             code = 0 if status in ("finished", "diverged", "cancelled") else 1
         finally:
@@ -183,7 +201,20 @@ def _trainer(run_id: int) -> int:
     return code
 
 
-def _monitor(run_id: int, trainer: int) -> int:
+def _spare_run(tag: str, code: int | None) -> int | None:
+    """A spare's monitor: the run its trainer had taken; the spare's row and log are removed (kept if it failed:
+    its warm-up's error may be there)."""
+    failed = code is not None and code > 0
+    run_id = spares.settle(tag, failed=failed)
+    if run_id is not None:
+        spare.write_output_to(runs.log_path(run_id))
+    if not failed:
+        with contextlib.suppress(OSError):
+            spares.log_path(tag).unlink()
+    return run_id
+
+
+def _monitor(run_id: int | None, trainer: int, tag: str | None = None) -> int:
     """The parent: wait for the trainer, record a death it could not record itself, clean up, start the next run."""
     try:
         _, status = os.waitpid(trainer, 0)
@@ -194,7 +225,9 @@ def _monitor(run_id: int, trainer: int) -> int:
 
     for _attempt in range(3):
         try:
-            run = runs.get_run(run_id)
+            if tag is not None:
+                run_id = _spare_run(tag, code)
+            run = runs.get_run(run_id) if run_id is not None else None
             if run is not None and run.status == "running":
                 runs.set_status(run_id, "failed", error_info=dispatcher.death_info(code, dispatcher.last_words(run_id)))
                 print(f"run {run_id}: failed ({runs.get_run(run_id).error})", file=sys.stderr, flush=True)
@@ -204,6 +237,8 @@ def _monitor(run_id: int, trainer: int) -> int:
             time.sleep(1.0)
     with contextlib.suppress(OSError):
         remove_stale_temporary_files(pid=trainer)
+    if run_id is None:  # a spare that never got a run: whoever runs the queue starts the next spare
+        return 0 if code == 0 else 1
     try:
         dispatcher.reconcile()
     except Exception:  # noqa: BLE001 - the run is recorded; the server's supervisor dispatches again
@@ -214,18 +249,19 @@ def _monitor(run_id: int, trainer: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: fork the trainer, watch it, then start whatever is queued next."""
     argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1 or not argv[0].isdigit():
-        print("usage: python -m core.runs.worker RUN_ID", file=sys.stderr)
+    spare_tag = argv[1] if len(argv) == 2 and argv[0] == "--spare" and argv[1].startswith("spare-") else None
+    if spare_tag is None and (len(argv) != 1 or not argv[0].isdigit()):
+        print("usage: python -m core.runs.worker RUN_ID | --spare TAG", file=sys.stderr)
         return 2
     settings.quiet_tensorflow()  # before TensorFlow's import: its start-up notices would be the log's last line
-    run_id = int(argv[0])
+    run_id = int(argv[0]) if spare_tag is None else None
     sys.stdout.flush()
     sys.stderr.flush()
     trainer = os.fork()  # nothing is open yet: no threads, no database connection
     if trainer == 0:
-        os._exit(_trainer(run_id))
+        os._exit(_trainer(run_id, spare_tag))
     os.environ.pop(CRASH_AFTER_STEPS_VARIABLE, None)  # the crash switch is this run's: not the runs it starts next
-    return _monitor(run_id, trainer)
+    return _monitor(run_id, trainer, spare_tag)
 
 
 if __name__ == "__main__":

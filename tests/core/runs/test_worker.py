@@ -182,14 +182,14 @@ def test_a_cancel_that_races_the_dispatcher_starting_the_run_wins(stores, monkey
     pressed = []
     real_start_queued = dispatcher.start_queued
 
-    def start_queued_with_a_cancel_pressed(limit, start_worker, boot_id=None):
+    def start_queued_with_a_cancel_pressed(limit, start_worker, boot_id=None, **options):
         def start_and_press(started_run: int) -> int:
             pid = start_worker(started_run)  # the worker process exists; the run is still "queued" for everyone else
             presser = threading.Thread(target=lambda: pressed.append(runs.cancel(started_run, Actor("ip:10.0.0.5"))))
             presser.start()  # waits for the dispatcher's write lock, then sees "running"
             pressed.append(presser)
             return pid
-        return real_start_queued(limit, start_and_press, boot_id)
+        return real_start_queued(limit, start_and_press, boot_id, **options)
 
     monkeypatch.setattr(dispatcher, "start_queued", start_queued_with_a_cancel_pressed)
     assert dispatcher.dispatch(max_parallel=1) == [run_id]
