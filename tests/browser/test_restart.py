@@ -13,8 +13,8 @@ from core.runs import dispatcher
 from core.runs import store as runs
 from core.runs.records import FINAL_STATUSES
 from core.settings import REPO_ROOT
-from harness.browser import StreamlitServer
-from tests.browser.test_draw import draw_strokes, fresh_canvas, settled_answers
+from harness.browser import StreamlitServer, wait_until_settled
+from tests.browser.test_draw import answer_for, draw_strokes, model_answers
 
 pytestmark = pytest.mark.browser
 
@@ -47,8 +47,12 @@ def test_a_restart_loses_no_run_model_or_drawing(browser, models_copy, tmp_path,
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(90_000)
         page.goto(f"{url}/Draw?lang=en")  # a visitor draws…
-        draw_strokes(page, fresh_canvas(page, timeout=90), mouse_strokes(2, "printed", 0))
-        before = settled_answers(page, names, 90)
+        canvas = page.locator("canvas.upper-canvas")
+        canvas.wait_for(timeout=90_000)
+        strokes = mouse_strokes(2, "printed", 0)
+        draw_strokes(page, canvas, strokes)
+        answer_for(page, len(strokes), 90)
+        before = model_answers(page, names)
         training = runs.create_run(LONG, "spans-the-restart", train_limit=5_000)
         waiting = runs.create_run(SHORT, "waits-through-it", train_limit=1_000)
         home = browser.new_page()
@@ -62,7 +66,8 @@ def test_a_restart_loses_no_run_model_or_drawing(browser, models_copy, tmp_path,
         assert run.status == "running" and dispatcher.process_alive(run.trainer_pid, training)
         second.start()
 
-        assert settled_answers(page, names, 120) == before  # the drawing is still there, answered again
+        wait_until_settled(page, timeout=120)  # the page reconnected to the new server and reran
+        assert model_answers(page, names) == before  # the drawing is still there, answered again
         finished = wait(lambda: (run := runs.get_run(waiting)).status in FINAL_STATUSES and run, 300,
                         "both runs to end")
         assert runs.get_run(training).status == "finished" and finished.status == "finished", finished.error
