@@ -2,6 +2,8 @@
 
     python -m bench.first_point [--preset softmax] [--train-limit 3000] [--repeats 3] [--json]
 
+Also reports the seconds to the saved model (the run's end), e.g. `--preset cnn-fast --train-limit 55000`.
+
 cold  a fresh worker process (`python -m core.runs.worker RUN_ID`): TensorFlow's import and MNIST's
       load come before the first point;
 warm  a ready spare worker (core.runs.spares: TensorFlow imported, MNIST loaded, a few warm-up steps
@@ -58,7 +60,7 @@ def first_point(preset: str, train_limit: int, warm: bool) -> dict[str, float | 
     tag = _ready_spare() if warm else None
     _wait(_idle)
     spec = get_preset(preset).spec
-    started = time.perf_counter()
+    started, wall_started = time.perf_counter(), time.time()
     run_id = runs.create_run(spec, f"bench-{'warm' if warm else 'cold'}", preset=preset, train_limit=train_limit)
     dispatcher.dispatch()
     first = _wait(lambda: runs.get_metrics(run_id))[0]
@@ -69,7 +71,8 @@ def first_point(preset: str, train_limit: int, warm: bool) -> dict[str, float | 
     if warm and run.worker_tag != tag:
         raise RuntimeError(f"run {run_id} was not trained by the ready spare {tag} ({run.worker_tag})")
     _wait(lambda: not dispatcher.process_alive(run.pid, run_id, run.worker_tag))
-    return {"seconds": round(seconds, 3), "first_cost": first.get("cost"), "worker": run.worker_tag or "fresh"}
+    return {"seconds": round(seconds, 3), "first_cost": first.get("cost"), "worker": run.worker_tag or "fresh",
+            "to_saved_model": round(run.finished_at - wall_started, 2), "test_accuracy": run.result.test_accuracy}
 
 
 def _stop_spares() -> None:
@@ -101,7 +104,10 @@ def main(argv: list[str] | None = None) -> int:
         load = os.getloadavg()
     report = {side: {"median_seconds": statistics.median(sample["seconds"] for sample in values),
                      "seconds": [sample["seconds"] for sample in values],
-                     "first_costs": [sample["first_cost"] for sample in values]} for side, values in samples.items()}
+                     "first_costs": [sample["first_cost"] for sample in values],
+                     "median_to_saved_model": statistics.median(sample["to_saved_model"] for sample in values),
+                     "test_accuracies": [sample["test_accuracy"] for sample in values]}
+              for side, values in samples.items()}
     report.update(preset=options.preset, train_limit=options.train_limit, cpus=os.cpu_count(),
                   load_average=[round(value, 2) for value in load])
     if options.json:
@@ -109,7 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         for side in ("cold", "warm"):
             print(f"{side}: first point after {report[side]['median_seconds']:.2f} s (median of "
-                  f"{len(report[side]['seconds'])}: {report[side]['seconds']}); first costs {report[side]['first_costs']}")
+                  f"{len(report[side]['seconds'])}: {report[side]['seconds']}); first costs {report[side]['first_costs']}; "
+                  f"saved model after {report[side]['median_to_saved_model']:.1f} s (test accuracy "
+                  f"{report[side]['test_accuracies']})")
         print(f"preset {options.preset}, {options.train_limit} digits, {os.cpu_count()} CPUs, "
               f"load average {report['load_average']}")
     return 0
