@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 from core.datasets.mnist import load_mnist  # noqa: E402
 from core.lecture import architecture  # noqa: E402
 from core.lecture.presets import PRESETS  # noqa: E402
-from core.lecture.spec import LECTURE_TRAIN_SIZE, ModelSpec  # noqa: E402
+from core.lecture.spec import ModelSpec  # noqa: E402
 
 TARGET = 0.25
 
@@ -42,9 +42,9 @@ def epoch_speed(spec: ModelSpec, data) -> float:
           log_every_steps=10)
     start = next(event for event in events if event["kind"] == "step" and event["step"] >= 10)
     end = next(event for event in events if event["kind"] == "epoch")
-    steps = spec.steps_per_epoch(LECTURE_TRAIN_SIZE)
+    steps = spec.steps_per_epoch(spec.training_digits())
     seconds = (end["seconds"] - start["seconds"]) * steps / (steps - start["step"])  # the whole epoch, untraced
-    return architecture.epoch_seconds(1.0, LECTURE_TRAIN_SIZE) / seconds  # the speed the Train page's formula uses
+    return architecture.epoch_seconds(1.0, spec.training_digits()) / seconds  # the speed the Train page's formula uses
 
 
 def features(spec: ModelSpec) -> np.ndarray:
@@ -69,9 +69,9 @@ def fit(rows: list[tuple[ModelSpec, float]]) -> np.ndarray:
         del active[int(np.argmin(solved))]
 
 
-def epoch_seconds(speed: float) -> float:
+def epoch_seconds(speed: float, spec: ModelSpec) -> float:
     """Seconds per epoch as the Train page shows them (training plus the validation pass)."""
-    return architecture.epoch_seconds(speed, LECTURE_TRAIN_SIZE)
+    return architecture.epoch_seconds(speed, spec.training_digits())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,9 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     constants = fit(rows)
     report = []
     for name, (spec, speed) in zip(args.presets, rows):
-        estimated = architecture.estimate_epoch_seconds(spec, LECTURE_TRAIN_SIZE).seconds_per_epoch
-        fitted = epoch_seconds(1.0 / float(features(spec) @ constants))
-        measured = epoch_seconds(speed)
+        estimated = architecture.estimate_epoch_seconds(spec, spec.training_digits()).seconds_per_epoch
+        fitted = epoch_seconds(1.0 / float(features(spec) @ constants), spec)
+        measured = epoch_seconds(speed, spec)
         report.append({"preset": name, "measured_s_per_epoch": round(measured, 2), "estimate": round(estimated, 2),
                        "error": round(estimated / measured - 1, 3), "fitted": round(fitted, 2),
                        "fitted_error": round(fitted / measured - 1, 3)})

@@ -48,7 +48,7 @@ else:
         st.caption(_("Initial weights: the very random-normal draw the lecture's TensorFlow 1 file made under "
                      "`tf.set_random_seed({seed})`, so this run starts where the published run started.").format(
             seed=spec.tf1_draw_seed))
-    train_size = form.train_limit or LECTURE_TRAIN_SIZE
+    train_size = spec.training_digits(form.train_limit or LECTURE_TRAIN_SIZE)
     try:
         estimate = estimates.estimate_for(spec, train_size)
     except runs.StoreUnavailable:  # no calibration from past runs: the layer table's own estimate
@@ -56,7 +56,7 @@ else:
     columns = st.columns(3)
     columns[0].metric(_("Parameters"), number(architecture.parameter_count(spec)))
     per_epoch = (_("Time per epoch of {digits} digits (estimate)").format(digits=number(train_size))
-                 if form.train_limit else _("Time per epoch (estimate)"))
+                 if train_size != LECTURE_TRAIN_SIZE else _("Time per epoch (estimate)"))
     columns[1].metric(per_epoch, duration(estimate.seconds_per_epoch),
                       help=_("{speed} digits/s on this machine; {basis}.").format(
                           speed=number(estimate.samples_per_second), basis=estimate.basis))

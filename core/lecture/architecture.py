@@ -20,13 +20,14 @@ from core.datasets.mnist import LECTURE_TRAIN_SIZE, LECTURE_VALIDATION_SIZE
 from core.i18n import N_, _
 from core.lecture.spec import IMAGE_SIZE, NUM_CLASSES, ModelSpec
 
-# Cost model, fitted to Keras 3 / TF 2.21 timings on this 2-core CPU (see tests/test_architecture.py):
+# Cost model, fitted by `python -m bench.estimates` to one real epoch of every preset on this 2-core CPU
+# (Keras 3.15 / TF 2.21, the project's fused batch norm and Adam, uint8 pipeline, steps_per_execution 10):
 # seconds per training batch = BATCH_OVERHEAD + batch × (dense MACs × DENSE + conv MACs × CONV + activations × ELEMENT).
-# Least-squares fit over 12 models (softmax … deep CNN, batch 32–256), then checked against docs/SPEED.md.
-BATCH_OVERHEAD_SECONDS = 2.2e-3  # Python + TF dispatch per step: why softmax runs at ~32k samples/s, not millions
-DENSE_SECONDS_PER_MAC = 8.2e-11  # forward + backward + update, per multiply-add of a dense layer
-CONV_SECONDS_PER_MAC = 1.0e-11  # oneDNN convolutions on 28×28 images are bound by memory traffic, not arithmetic…
-ELEMENT_SECONDS = 9.0e-9  # …which this term carries: per activation value per layer (conv, ReLU, BN, dropout, pool)
+# Fitted on relative error over 23 presets (batch 32–256, softmax … deep CNN): 22 within ±25% of their measured epoch.
+BATCH_OVERHEAD_SECONDS = 1.03e-3  # Python + TF dispatch per step (ten steps per call into TensorFlow)
+DENSE_SECONDS_PER_MAC = 5.27e-11  # forward + backward + update, per multiply-add of a dense layer
+CONV_SECONDS_PER_MAC = 3.32e-11  # oneDNN convolutions on 28×28 images…
+ELEMENT_SECONDS = 9.0e-10  # …plus memory traffic: per activation value per layer (conv, ReLU, BN, dropout, pool)
 EVALUATION_FRACTION = 0.35  # a forward pass costs about a third of a training step
 
 

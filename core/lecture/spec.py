@@ -194,6 +194,10 @@ class ModelSpec:
         """Batches the whole run trains (every ensemble member) if nothing stops it early."""
         return self.steps_per_member(train_size) * self.ensemble_members
 
+    def training_digits(self, mnist_digits: int = LECTURE_TRAIN_SIZE) -> int:
+        """Digits one epoch passes over: the MNIST digits used plus the stroke-drawn ones the spec adds."""
+        return mnist_digits + self.synthetic_digits
+
     def epochs_of_data(self, train_size: int = LECTURE_TRAIN_SIZE) -> float:
         """Passes over the training digits, all members together (fractional for step-limited runs)."""
         return self.total_steps(train_size) / self.steps_per_epoch(train_size)

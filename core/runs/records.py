@@ -99,8 +99,8 @@ class Run:
 
     @property
     def train_size(self) -> int:
-        """Training digits one epoch of this run passes over."""
-        return min(self.train_limit or LECTURE_TRAIN_SIZE, LECTURE_TRAIN_SIZE)
+        """Training digits one epoch of this run passes over (stroke-drawn ones included; the class's drawings not)."""
+        return self.spec.training_digits(min(self.train_limit or LECTURE_TRAIN_SIZE, LECTURE_TRAIN_SIZE))
 
     @property
     def steps_per_epoch(self) -> int:
