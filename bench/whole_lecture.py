@@ -1,0 +1,91 @@
+"""The whole lecture in one lesson: every lecture preset but the ensemble, back to back through the app's queue.
+
+    python -m bench.whole_lecture [--presets NAME ...] [--no-warm-worker] [--json]
+
+Queues every lecture preset (the course's rows and its lesson presets; not the ensemble and not
+the app's own models) in a private run store, as a teacher pressing Train on each would, and lets
+the dispatcher train them one at a time in worker processes (with the spare worker, as `make run`
+does). Reports the total wall time from the first press to the last saved model (target, issue 14:
+≤ 20 minutes on this 2-core machine) and each preset's test accuracy beside its published figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a file: the repository's packages
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from core import settings  # noqa: E402
+from core.lecture.presets import PRESETS  # noqa: E402
+from core.runs import dispatcher, spares  # noqa: E402
+from core.runs import store as runs  # noqa: E402
+from core.runs.records import FINAL_STATUSES  # noqa: E402
+
+TARGET_SECONDS = 20 * 60
+
+
+def lecture_presets() -> list[str]:
+    """The course's presets a class would train in one lesson: every lecture row but the ensemble."""
+    return [name for name, preset in PRESETS.items() if preset.is_lecture and preset.spec.ensemble_members == 1]
+
+
+def run_all(names: list[str]) -> tuple[float, list[dict]]:
+    """Queue every preset, keep the queue moving until all ended; (wall seconds, one row per run)."""
+    started = time.time()
+    ids = [runs.create_run(PRESETS[name].spec, name, preset=name) for name in names]
+    while True:
+        dispatcher.dispatch()
+        found = [runs.get_run(run_id) for run_id in ids]
+        if all(run.status in FINAL_STATUSES for run in found):
+            break
+        time.sleep(0.5)
+    rows = []
+    for name, run in zip(names, found):
+        result = run.result
+        rows.append({"preset": name, "status": run.status, "test_accuracy": result.test_accuracy if result else None,
+                     "published": PRESETS[name].published_accuracy,
+                     "seconds": round(run.finished_at - run.started_at, 1) if run.started_at else None})
+    return max(run.finished_at for run in found) - started, rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI entry point."""
+    parser = argparse.ArgumentParser(prog="python -m bench.whole_lecture", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--presets", nargs="+", default=lecture_presets())
+    parser.add_argument("--no-warm-worker", action="store_true")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="whole-lecture-") as folder:
+        os.environ[settings.RUNS_DIR_VARIABLE] = str(Path(folder) / "runs")
+        os.environ[settings.MODELS_DIR_VARIABLE] = str(Path(folder) / "models")
+        os.environ[settings.MAX_PARALLEL_RUNS_VARIABLE] = "1"
+        os.environ[settings.WARM_WORKER_VARIABLE] = "0" if args.no_warm_worker else "1"
+        try:
+            wall, rows = run_all(args.presets)
+        finally:
+            for row in spares.all_spares():
+                if dispatcher.process_alive(row.pid, tag=row.tag):
+                    os.killpg(row.pid, 9)
+    if args.json:
+        print(json.dumps({"wall_seconds": round(wall, 1), "rows": rows, "load_average_before": load}))
+        return 0
+    for row in rows:
+        accuracy = f"{row['test_accuracy']:.4f}" if row["test_accuracy"] is not None else "–"
+        published = f"{row['published']:.4f}" if row["published"] is not None else "–"
+        print(f"{row['preset']:28s} {row['status']:9s} {accuracy:>7s} (published {published:>6s}) "
+              f"{row['seconds']:>7} s")
+    print(f"{len(rows)} presets back to back: {wall / 60:.1f} min (target ≤ {TARGET_SECONDS // 60} min); "
+          f"load average {load:.2f} before, {os.getloadavg()[0]:.2f} after")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
