@@ -9,6 +9,7 @@ stroke or Clear starts a new drawing.
 from __future__ import annotations
 
 import io
+import sqlite3
 
 import numpy as np
 import streamlit as st
@@ -40,6 +41,10 @@ def keep_drawing(digit: int, result: DrawingResult, canvas: np.ndarray, seq: int
                                           visitor=actor().owner)
     except Refusal as refusal:
         st.session_state[KEPT_KEY] = {"seq": seq, "error": refusal.localized()}
+        return
+    except sqlite3.DatabaseError as error:  # the drawings' store is damaged: say so, the answers stay
+        st.session_state[KEPT_KEY] = {"seq": seq, "error": _("Could not keep the drawing ({error}).").format(
+            error=error)}
         return
     st.session_state[KEPT_KEY] = {"seq": seq, "id": drawing_id, "digit": digit}
 

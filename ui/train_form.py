@@ -11,6 +11,7 @@ name is the preset and a short id (and -custom, -quick), never a saved model's.
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from typing import Any, Callable
 
 import streamlit as st
@@ -218,7 +219,10 @@ def _training_controls(sidebar: Any, slot: Callable[[str], None], family: str) -
     if st.session_state["train_early_stopping"]:
         sidebar.slider(_("Patience (epochs)"), 1, 10, key="train_patience", persist_state=PERSIST)
         slot("train_patience")
-    kept = sum(labelled.counts().values())
+    try:
+        kept = sum(labelled.counts().values())
+    except (sqlite3.Error, OSError):  # the drawings' store is unreadable: the switch still works, the count says 0
+        kept = 0
     sidebar.toggle(_("Add the class's drawings ({count})").format(count=kept), key="train_class_drawings",
                    persist_state=PERSIST, help=_("The digits visitors labelled on the Draw page join the training "
                                                  "digits; about one in five is held out to measure the model on them."))

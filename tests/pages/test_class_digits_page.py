@@ -84,3 +84,13 @@ def test_a_visitor_sees_the_figures_but_not_the_drawings(models, monkeypatch):
 def test_every_visible_string_is_translated(models):
     labelled.add_drawing(4, white_on_black(4)[::10, ::10, 0], b"png", visitor="tab")
     assert untranslated(class_page("pseudo"), names=SMALL_MODELS) == []
+
+
+def test_a_damaged_drawings_store_is_one_line_and_the_draw_page_still_answers(models, monkeypatch):
+    labelled.database_path().parent.mkdir(parents=True, exist_ok=True)
+    labelled.database_path().write_bytes(b"this is not an SQLite database" * 100)
+    at = class_page()
+    assert len(at.error) == 1 and "cannot be read" in at.error[0].value and not at.exception
+    drawn = draw(open_page(models, monkeypatch), white_on_black(7))
+    tap(drawn, 7)
+    assert len(drawn.metric) == 2 and "Could not keep the drawing" in drawn.error[0].value
