@@ -10,13 +10,13 @@ two models side by side — is arithmetic on those answers, so the page opens at
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from core import settings
+from core.datasets.mnist import sha256_of
 from core.models.store import load_model, sanitize_name
 
 CACHE_SUFFIX = ".insight.npz"
@@ -25,11 +25,7 @@ NUM_CLASSES = 10
 
 def fingerprint(model_path: Path) -> str:
     """SHA-256 of the model file's bytes (a copy or a git checkout keeps it; a retrained model does not)."""
-    digest = hashlib.sha256()
-    with open(model_path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return sha256_of(model_path)
 
 
 def cache_path(name: str, directory: Path | None = None) -> Path:
