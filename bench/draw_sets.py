@@ -11,6 +11,7 @@ the aspect of its ink (width / height) and the probabilities of every model, (N,
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import hashlib
 from pathlib import Path
@@ -73,6 +74,15 @@ def _images(kind: str, count: int, seed: int, pen_path: Path | None) -> tuple[li
         images = [image for image, _ in render_set(digits, seed)]
         return images, [d.label for d in digits], [f"writer {d.writer}" for d in digits]
     raise ValueError(f"unknown set {kind!r}")
+
+
+def add_set_arguments(parser: argparse.ArgumentParser, count_help: str) -> None:
+    """The options every rule benchmark shares: the pen-digit file, the set size, the models, a cache, JSON."""
+    parser.add_argument("pendigits", nargs="?", type=Path, help="UNIPEN file of real pen-drawn digits (optional)")
+    parser.add_argument("--count", type=int, default=2000, help=count_help)
+    parser.add_argument("--models-dir", type=Path, default=None, help="default: $MNIST_LAB_MODELS_DIR or saved_models/")
+    parser.add_argument("--cache", type=Path, default=None, help="keep the sets' probabilities here between runs")
+    parser.add_argument("--json", action="store_true")
 
 
 def draw_set(engine, kind: str, count: int, seed: int, pen_path: Path | None = None,

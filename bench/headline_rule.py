@@ -16,10 +16,10 @@ import argparse
 import itertools
 import json
 import sys
-from pathlib import Path
 
 import numpy as np
 
+from bench.draw_sets import add_set_arguments
 from core.drawing.voting import VOTE_ERROR_RATIO, default_voters, vote
 
 RATIOS = (1.0, 1.25, 1.5, 1.75, 2.0, 3.0, 4.0, float("inf"))
@@ -48,11 +48,7 @@ def subset_scores(probabilities: np.ndarray, labels: np.ndarray, names: list[str
 def main(argv: list[str] | None = None) -> int:
     """CLI: print the table (or JSON)."""
     parser = argparse.ArgumentParser(prog="python -m bench.headline_rule", description=__doc__.split("\n\n")[0])
-    parser.add_argument("pendigits", nargs="?", type=Path, help="UNIPEN file of real pen-drawn digits (optional)")
-    parser.add_argument("--count", type=int, default=2000, help="stroke-drawn digits (default 2000; 3,000 re-drawn)")
-    parser.add_argument("--models-dir", type=Path, default=None, help="default: $MNIST_LAB_MODELS_DIR or saved_models/")
-    parser.add_argument("--cache", type=Path, default=None, help="keep the sets' probabilities here between runs")
-    parser.add_argument("--json", action="store_true")
+    add_set_arguments(parser, "stroke-drawn digits (default 2000; 3,000 re-drawn)")
     args = parser.parse_args(argv)
 
     from bench.draw_sets import draw_set

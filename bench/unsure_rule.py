@@ -16,10 +16,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 import numpy as np
 
+from bench.draw_sets import add_set_arguments
 from core.drawing.verdict import MAX_ASPECT, MIN_AGREEMENT, SURE_PROBABILITY, sure_many
 from core.drawing.voting import default_voters, vote
 
@@ -57,11 +57,7 @@ def rates(sets: dict, voters: frozenset[str], **thresholds: float) -> dict[str, 
 def main(argv: list[str] | None = None) -> int:
     """CLI: print the chosen thresholds' rates and the trade-off grid."""
     parser = argparse.ArgumentParser(prog="python -m bench.unsure_rule", description=__doc__.split("\n\n")[0])
-    parser.add_argument("pendigits", nargs="?", type=Path, help="UNIPEN file of real pen-drawn digits (optional)")
-    parser.add_argument("--count", type=int, default=2000, help="drawings per generated set (default 2000)")
-    parser.add_argument("--models-dir", type=Path, default=None, help="default: $MNIST_LAB_MODELS_DIR or saved_models/")
-    parser.add_argument("--cache", type=Path, default=None, help="keep the sets' probabilities here between runs")
-    parser.add_argument("--json", action="store_true")
+    add_set_arguments(parser, "drawings per generated set (default 2000)")
     args = parser.parse_args(argv)
 
     from bench.draw_sets import draw_set
