@@ -3,7 +3,8 @@
     python -m bench.training_speed [--presets softmax,nn-dropout,cnn-lab] [--train-limit N] [--repeats 2]
 
 For each preset it times, interleaved A/B/A/B in one process:
-  plain  — the same network compiled with Keras' defaults, `model.fit(x, y, batch_size, epochs=1,
+  plain  — the same network, with Keras' own Adam and batch norm (not the project's fused
+           kernels), compiled with Keras' defaults, `model.fit(x, y, batch_size, epochs=1,
            validation_data=…)`, as a student would write it;
   ours   — `core.training.train(spec, data, on_progress=…)` with its per-step progress events.
 Both start from the uint8 digits (the timing includes x / 255 and building the model), train
@@ -36,10 +37,33 @@ def plain_keras_fit(spec, train_images, train_labels, validation) -> float:
     started = time.perf_counter()
     train_inputs = (train_images / 255.0).astype(np.float32).reshape(-1, 28, 28, 1)
     keras.utils.set_random_seed(spec.seed)
-    model = build_network(spec)
-    model.compile(optimizer=make_optimizer(spec), loss=make_loss(spec), metrics=["accuracy"])
+    model = stock_layers(build_network(spec))
+    model.compile(optimizer=stock_optimizer(make_optimizer(spec)), loss=make_loss(spec), metrics=["accuracy"])
     model.fit(train_inputs, train_labels, batch_size=spec.batch_size, epochs=1, validation_data=validation, verbose=0)
     return time.perf_counter() - started
+
+
+def stock_layers(model):
+    """The same network with Keras' own BatchNormalization where the project uses its fused one."""
+    import keras
+
+    from core.lecture.fused import FusedBatchNormalization
+
+    def stock(layer):
+        if isinstance(layer, FusedBatchNormalization):
+            return keras.layers.BatchNormalization.from_config(layer.get_config())
+        return layer.__class__.from_config(layer.get_config())
+
+    return keras.models.clone_model(model, clone_function=stock)
+
+
+def stock_optimizer(optimizer):
+    """Keras' own Adam where the project uses its fused one (same settings); other optimizers as they are."""
+    import keras
+
+    from core.lecture.fused import FusedAdam
+
+    return keras.optimizers.Adam.from_config(optimizer.get_config()) if isinstance(optimizer, FusedAdam) else optimizer
 
 
 def project_training(spec, data, train_limit) -> float:

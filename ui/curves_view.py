@@ -109,7 +109,7 @@ def inside_network(data: Sequence[tuple[Run, list[dict]]]) -> None:
         return
     if not st.toggle(_("Look inside the network: every layer's gradient, weights and dead units"), key="curves_inside",
                      help=_("Why deep sigmoid nets stop learning, why all-zero weights never break the symmetry: "
-                            "recorded after every epoch and every logged step of the first.")):
+                            "recorded after every epoch and about twenty times during the first.")):
         return
     gradient, ratio = (st.container(), st.container()) if is_presenting() else st.columns(2)
     gradient.plotly_chart(inside.by_layer(data, "gradient_norm", log=True), key="inside_gradient")

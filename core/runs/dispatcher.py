@@ -101,15 +101,19 @@ def dispatch(max_parallel: int | None = None, worker_command: Sequence[str] = WO
 
 
 def keep_a_spare(max_parallel: int | None = None) -> str | None:
-    """Start a spare worker if none waits and the machine has room for a run now; returns its tag, or None.
+    """Start a spare worker if none waits and the machine has room for a run, or a run waits for one; its tag, or None.
 
-    Spares of dead processes are forgotten, and waiting ones started under other settings retired. No spare
-    starts while the machine trains as many runs as it may: its start-up would slow them down.
+    Spares of dead processes are forgotten, and waiting ones started under other settings retired. While the
+    machine trains as many runs as it may, a spare starts only if a run waits in the queue: that run needs a
+    worker's start-up anyway, and booting it now overlaps the training instead of following it (issue 14: a
+    queue of lecture presets). With nothing queued it would only slow the training down.
     """
     limit = settings.max_parallel_runs() if max_parallel is None else max_parallel
     fingerprint = settings.worker_fingerprint()
-    if spares.tidy(fingerprint, lambda pid, tag: process_alive(pid, tag=tag)) or len(running_workers()) >= limit:
+    if spares.tidy(fingerprint, lambda pid, tag: process_alive(pid, tag=tag)):
         return None  # a read-only pass when a spare waits: pages and the supervisor call this every second
+    if limit <= 0 or (len(running_workers()) >= limit and not has_queued()):
+        return None
     return spares.start_one(fingerprint, boot_id(),
                             lambda tag: _start([*WORKER_COMMAND, "--spare", tag], spares.log_path(tag)))
 

@@ -158,7 +158,10 @@ def run_worker(run_id: int, data: Any = None) -> str:
         logger.flush()
         logger.train_call = {"wall_seconds": round(time.perf_counter() - wall, 3),
                              "cpu_seconds": round(time.process_time() - cpu, 3)}
+        finishing = time.perf_counter()
         status = _finish(run, result, preset, logger)
+        print(f"run {run_id}: train() took {logger.train_call['wall_seconds']:.2f} s, recording and saving "
+              f"{time.perf_counter() - finishing:.2f} s", file=sys.stderr, flush=True)
         if status == "finished":  # the Models page's look at it, ready before anyone asks (core.models.insight)
             _keep_answers(run_id, result.model, data)
         return status

@@ -11,6 +11,8 @@ from typing import Any, Callable
 
 import keras
 
+from core.training.internals import probe_schedule
+
 
 class StepCosts(keras.metrics.Metric):
     """Each step's own cost, for the first `size` steps of an epoch: the steps between two reports.
@@ -53,7 +55,8 @@ class LectureProgress(keras.callbacks.Callback):
                  probe: Any = None, step_costs: StepCosts | None = None):
         super().__init__()
         self.step_costs = step_costs  # every step's cost before the first report
-        self.probe = probe  # a LayerProbe: layer statistics every epoch and every logged step of the first
+        self.probe = probe  # a LayerProbe: layer statistics every epoch and at about twenty steps of the first
+        self.probe_due = probe_schedule(batches_per_epoch, log_every)
         self.on_progress, self.should_stop = on_progress, should_stop
         self.log_every, self.max_steps, self.batches_per_epoch = log_every, max_steps, batches_per_epoch
         self.step_offset, self.member = step_offset, member
@@ -86,7 +89,7 @@ class LectureProgress(keras.callbacks.Callback):
         if self.step - self.last_logged_step >= self.log_every:
             self.last_logged_step = self.step
             self._emit("step", cost=cost, accuracy=float(logs.get("accuracy", float("nan"))))
-            if self.step <= self.batches_per_epoch:
+            if self.probe_due(self.step):
                 self._emit_layers()
             if self.should_stop is not None and self.should_stop():
                 self.cancelled = True

@@ -58,3 +58,42 @@ def test_a_probe_measures_without_changing_the_weights(small_models_dir, mnist):
 def test_the_schedule_covers_the_first_epochs_logged_steps():
     due = probe_schedule(steps_per_epoch=50, log_every=10)
     assert [step for step in range(1, 120) if due(step)] == [10, 20, 30, 40, 50]
+
+
+def test_a_long_first_epoch_is_probed_about_twenty_times_evenly_on_logged_steps():
+    due = probe_schedule(steps_per_epoch=1100, log_every=10)  # the seed's CNN: 1,100 batches of 50
+    probed = [step for step in range(1, 3000) if due(step)]
+    assert probed == list(range(60, 1101, 60)) and len(probed) == 18
+
+
+def test_the_compiled_statistics_are_the_definitions_computed_in_numpy(mnist):
+    import keras
+    import tensorflow as tf
+
+    from core.lecture.network import build_network
+    from core.training.batches import images_to_inputs
+
+    keras.utils.set_random_seed(3)
+    model = build_network(ModelSpec(conv_filters=(4,), hidden_units=(8,), weight_init="he"))
+    images, labels = images_to_inputs(mnist.train_images[:256]), mnist.train_labels[:256].astype("int32")
+    stats = LayerProbe(model, images, labels).measure()
+    layers = weight_layers(model)
+    with tf.GradientTape() as tape:
+        cost = keras.losses.SparseCategoricalCrossentropy()(labels, model(images, training=False))
+    gradients = tape.gradient(cost, [layer.kernel for layer in layers])
+    relu_outputs = keras.Model(model.inputs[0], [model.get_layer(index=2).output, model.get_layer(index=6).output])(images)
+    assert [s.layer for s in stats] == ["conv 1", "dense 2", "output"]
+    for stat, layer, gradient, output in zip(stats, layers, gradients, [*relu_outputs, None]):
+        kernel = np.asarray(layer.kernel)
+        assert stat.gradient_norm == pytest.approx(float(np.linalg.norm(gradient)), rel=1e-4)
+        assert stat.weight_mean == pytest.approx(float(kernel.mean()), abs=1e-6)
+        assert stat.weight_std == pytest.approx(float(kernel.std()), rel=1e-4)
+        assert stat.units_identical is False
+        if output is None:
+            assert stat.activation_mean is None and stat.dead_fraction is None
+            continue
+        output = np.asarray(output)
+        per_unit = output.reshape(-1, output.shape[-1]).max(axis=0)  # strongest answer of each unit, any digit, anywhere
+        assert stat.activation_mean == pytest.approx(float(output.mean()), rel=1e-4)
+        assert stat.activation_std == pytest.approx(float(output.std()), rel=1e-4)
+        assert stat.dead_fraction == pytest.approx(float(np.mean(per_unit <= 0)))
