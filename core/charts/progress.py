@@ -62,7 +62,7 @@ def steps_per_second(steps: Sequence[dict[str, Any]], per_epoch: int) -> float:
     core.training.internals), so once a later step is logged the ETA no longer counts it.
     """
     last = steps[-1]
-    later = [event for event in steps if event["step"] >= per_epoch and event.get("logged_at")]
+    later = [event for event in steps if event["step"] > per_epoch and event.get("logged_at")]  # after its validation
     first = later[0] if len(later) >= 2 and later[-1] is last else steps[0]
     if last.get("logged_at") and first.get("logged_at") and last["step"] > first["step"]:
         return (last["step"] - first["step"]) / max(1e-6, last["logged_at"] - first["logged_at"])

@@ -43,6 +43,9 @@ def test_the_pace_leaves_out_the_slower_first_epoch_once_a_later_step_is_logged(
     assert steps_per_second(first_epoch, per_epoch=50) == pytest.approx(5.0)
     later = [*first_epoch, step(70, 1_011.0), step(90, 1_012.0)]  # then 20 steps/s
     assert steps_per_second(later, per_epoch=50) == pytest.approx(20.0)
+    # The step ending the epoch is logged before its validation: a pace from it would count the validation pause.
+    boundary = [step(10, 1_002.0), step(50, 1_010.0), step(60, 1_020.0)]
+    assert steps_per_second(boundary, per_epoch=50) == pytest.approx(50 / 18)
     assert progress(a_run(), later, now=1_012.0).eta == pytest.approx(10 / 20 + tail_seconds(a_run(), 20.0))
 
 
