@@ -4,8 +4,8 @@ The lectures' *why*: N(0, 1) weights start at a cost of 141, deep sigmoid nets s
 the gradient shrinks layer by layer toward the input (vanishing gradients), all-zero weights never
 break the symmetry between units, dead ReLUs stop answering. `LayerProbe` measures these on a fixed
 batch of training digits — a forward and a backward pass, no weight update — after every epoch and,
-in the first epoch, at about twenty logged steps (`probe_schedule`), and reports them through the trainer's `on_progress` as
-`{"kind": "layers", "step", "epoch", "member", "layers": [LayerStats as dicts, input side first]}`.
+in the first epoch, at about twenty logged steps (`probe_schedule`), and reports them through the
+trainer's `on_progress` as `{"kind": "layers", "step", "epoch", "member", "layers": [LayerStats as dicts, input side first]}`.
 """
 
 from __future__ import annotations
@@ -75,9 +75,9 @@ class LayerProbe:
     """Measures a single (non-ensemble) functional network's layers on a fixed batch; `measure()` → [LayerStats].
 
     Every statistic is computed inside one compiled TensorFlow function, which returns a few scalars
-    per layer: copying the activations out to NumPy (25 MB for a CNN's first layer on 256 digits) and
-    reducing them there made the first epoch of the lecture CNNs, probed at every logged step, 40–70%
-    slower than the next ones.
+    per layer instead of the activations themselves (25 MB for a CNN's first layer on 256 digits).
+    What made the lecture CNNs' first epoch 40–70% slower than the next was the number of probes
+    (one per logged step then), which `probe_schedule` now keeps to about twenty.
     """
 
     def __init__(self, model: Any, images: np.ndarray, labels: np.ndarray):
