@@ -103,6 +103,13 @@ def format_row(row: dict[str, Any]) -> str:
             f"({row['worst_seconds']:+.1f} s)   median {row['median']:+6.1%}   {'held' if row['held'] else 'OFF'}")
 
 
+def held_summary(rows: Sequence[dict[str, Any]], after: float = AFTER) -> str:
+    """The closing line: how many of the judged runs kept every ETA within the target."""
+    checked = [row for row in rows if row["worst"] is not None]
+    return (f"{sum(row['held'] for row in checked)} of {len(checked)} runs kept every ETA within ±{TARGET:.0%} "
+            f"(or {SLACK_SECONDS:.0f} s) once {after:.0%} was done")
+
+
 def main(argv: list[str] | None = None) -> int:
     """CLI entry point."""
     parser = argparse.ArgumentParser(prog="python -m bench.eta", description=__doc__.split("\n\n")[0])
@@ -118,9 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for row in rows:
         print(format_row(row))
-    checked = [row for row in rows if row["worst"] is not None]
-    print(f"{sum(row['held'] for row in checked)} of {len(checked)} runs kept every ETA within ±{TARGET:.0%} "
-          f"(or {SLACK_SECONDS:.0f} s) once {args.after:.0%} was done")
+    print(held_summary(rows, args.after))
     return 0
 
 

@@ -24,8 +24,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a file: the repository's packages
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.eta import TARGET as ETA_TARGET  # noqa: E402
-from bench.eta import eta_report  # noqa: E402
+from bench.eta import format_row, held_summary, store_report  # noqa: E402
 from core import settings  # noqa: E402
 from core.lecture.presets import PRESETS  # noqa: E402
 from core.runs import dispatcher, spares  # noqa: E402
@@ -53,11 +52,9 @@ def run_all(names: list[str]) -> tuple[float, list[dict]]:
     rows = []
     for name, run in zip(names, found):
         result = run.result
-        eta = eta_report(run, runs.get_metrics(run.id))
         rows.append({"preset": name, "status": run.status, "test_accuracy": result.test_accuracy if result else None,
                      "published": PRESETS[name].published_accuracy,
-                     "seconds": round(run.finished_at - run.started_at, 1) if run.started_at else None,
-                     "eta_worst": eta["worst"], "eta_checked": eta["checked"]})
+                     "seconds": round(run.finished_at - run.started_at, 1) if run.started_at else None})
     return max(run.finished_at for run in found) - started, rows
 
 
@@ -77,22 +74,23 @@ def main(argv: list[str] | None = None) -> int:
         os.environ[settings.WARM_WORKER_VARIABLE] = "0" if args.no_warm_worker else "1"
         try:
             wall, rows = run_all(args.presets)
+            eta_rows = store_report()  # the private store holds only these runs
         finally:
             for row in spares.all_spares():
                 if dispatcher.process_alive(row.pid, tag=row.tag):
                     os.killpg(row.pid, 9)
     if args.json:
-        print(json.dumps({"wall_seconds": round(wall, 1), "rows": rows, "load_average_before": load}))
+        print(json.dumps({"wall_seconds": round(wall, 1), "rows": rows, "eta": eta_rows, "load_average_before": load}))
         return 0
     for row in rows:
         accuracy = f"{row['test_accuracy']:.4f}" if row["test_accuracy"] is not None else "–"
         published = f"{row['published']:.4f}" if row["published"] is not None else "–"
-        eta = f"ETA worst {row['eta_worst']:+.0%} after 20%" if row["eta_worst"] is not None else "ETA –"
         print(f"{row['preset']:28s} {row['status']:9s} {accuracy:>7s} (published {published:>6s}) "
-              f"{row['seconds']:>7} s   {eta}")
-    held = [row for row in rows if row["eta_worst"] is not None]
-    print(f"ETA within ±{ETA_TARGET:.0%} once 20% was done: {sum(abs(row['eta_worst']) <= ETA_TARGET for row in held)} "
-          f"of {len(held)} runs")
+              f"{row['seconds']:>7} s")
+    print("How each run's ETA held (bench.eta):")
+    for row in eta_rows:
+        print(format_row(row))
+    print(held_summary(eta_rows))
     print(f"{len(rows)} presets back to back: {wall / 60:.1f} min (target ≤ {TARGET_SECONDS // 60} min); "
           f"load average {load:.2f} before, {os.getloadavg()[0]:.2f} after")
     return 0
