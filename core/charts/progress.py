@@ -55,15 +55,30 @@ def progress(run: Run, metrics: Sequence[dict[str, Any]], now: float) -> Progres
     return Progress(fraction, " · ".join(parts), elapsed, eta)
 
 
-def steps_per_second(steps: Sequence[dict[str, Any]], per_epoch: int) -> float:
-    """The run's pace: logged steps per second since the first epoch ended, or since the first logged step before.
+RECENT_EPOCHS = 2.0  # the pace is measured over the last two epochs…
+RECENT_SHARE = 0.3  # …or the last 30% of the steps done, whichever is longer
+FIRST_LOGS_SKIPPED = 0.25  # in the first epoch, the first quarter of the logged steps (TensorFlow's tracing)
 
-    The first epoch is slower than the rest (TensorFlow's first tracing, and the layer probes of
-    core.training.internals), so once a later step is logged the ETA no longer counts it.
+
+def steps_per_second(steps: Sequence[dict[str, Any]], per_epoch: int) -> float:
+    """The run's recent pace in steps per second, from the logged steps.
+
+    The first epoch is slower than the rest (TensorFlow's first tracing, the layer probes of
+    core.training.internals), so once a later step is logged the ETA leaves it out, and then
+    follows the last two epochs (or 30% of the run), so a machine that slows down or speeds up
+    mid-run moves the ETA within an epoch or two. Within the first epoch the first quarter of
+    the logged steps (the tracing) is left out.
     """
     last = steps[-1]
-    later = [event for event in steps if event["step"] > per_epoch and event.get("logged_at")]  # after its validation
-    first = later[0] if len(later) >= 2 and later[-1] is last else steps[0]
+    logged = [event for event in steps if event.get("logged_at")]
+    later = [event for event in logged if event["step"] > per_epoch]  # after the first epoch's validation
+    first = steps[0]
+    if len(later) >= 2 and later[-1] is last:
+        span = max(RECENT_EPOCHS * per_epoch, RECENT_SHARE * last["step"])
+        first = next(event for event in later if event["step"] >= last["step"] - span)
+        first = later[0] if first is last else first
+    elif len(logged) >= 4 and logged[-1] is last:
+        first = logged[int(len(logged) * FIRST_LOGS_SKIPPED)]
     if last.get("logged_at") and first.get("logged_at") and last["step"] > first["step"]:
         return (last["step"] - first["step"]) / max(1e-6, last["logged_at"] - first["logged_at"])
     return last["step"] / last["seconds"] if last["seconds"] else 0.0

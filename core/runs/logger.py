@@ -38,6 +38,7 @@ class MetricLogger:
         self.cancelled = False
         self.phase = ""
         self.seconds_spent = 0.0  # time training waited for logging and cancel checks (the benchmark reports it)
+        self.slowest_write = 0.0  # the longest single write to the store (a lock held elsewhere shows here)
         self.train_call: dict[str, float] = {}
         self.crash_after_steps = settings.worker_crash_after_steps()
 
@@ -79,11 +80,15 @@ class MetricLogger:
         """Write the buffered events in one transaction."""
         if self.buffer:
             events, self.buffer = self.buffer, []
+            started = time.monotonic()
             runs.add_metrics(self.run_id, events)
+            self.slowest_write = max(self.slowest_write, time.monotonic() - started)
         self.last_flush = time.monotonic()
 
     def set_phase(self, phase: str) -> None:
         """Record what the worker does now (written only when it changes)."""
         if phase != self.phase:
             self.phase = phase
+            started = time.monotonic()
             runs.set_phase(self.run_id, phase)
+            self.slowest_write = max(self.slowest_write, time.monotonic() - started)

@@ -155,12 +155,15 @@ def run_worker(run_id: int, data: Any = None) -> str:
         wall, cpu = time.perf_counter(), time.process_time()
         result = train(run.spec, data, on_progress=logger.on_progress, should_stop=logger.should_stop,
                        train_limit=run.train_limit, probe_layers=looks_inside(run.spec))
+        returned = time.monotonic()
         logger.flush()
         logger.train_call = {"wall_seconds": round(time.perf_counter() - wall, 3),
                              "cpu_seconds": round(time.process_time() - cpu, 3)}
         finishing = time.perf_counter()
         status = _finish(run, result, preset, logger)
-        print(f"run {run_id}: train() took {logger.train_call['wall_seconds']:.2f} s, recording and saving "
+        after_last = returned - logger.last_event if logger.last_event is not None else 0.0
+        print(f"run {run_id}: train() took {logger.train_call['wall_seconds']:.2f} s (returned {after_last:.2f} s "
+              f"after its last event; slowest store write {logger.slowest_write:.2f} s), recording and saving "
               f"{time.perf_counter() - finishing:.2f} s", file=sys.stderr, flush=True)
         if status == "finished":  # the Models page's look at it, ready before anyone asks (core.models.insight)
             _keep_answers(run_id, result.model, data)

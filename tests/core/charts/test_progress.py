@@ -49,6 +49,19 @@ def test_the_pace_leaves_out_the_slower_first_epoch_once_a_later_step_is_logged(
     assert progress(a_run(), later, now=1_012.0).eta == pytest.approx(10 / 20 + tail_seconds(a_run(), 20.0))
 
 
+def test_the_pace_follows_the_last_two_epochs_when_the_machine_slows_down():
+    steps = [step(n, 1_000.0 + n / 10) for n in range(10, 510, 10)]  # 10 epochs of 50 steps at 10 steps/s
+    steps += [step(n, steps[-1]["logged_at"] + (n - 500) / 5) for n in range(510, 810, 10)]  # then 5 steps/s
+    # The last 30% (240 steps) ran at 5 steps/s; a pace since the first epoch would say (800 - 60) / 104 s = 7.1.
+    assert steps_per_second(steps, per_epoch=50) == pytest.approx(5.0)
+    assert steps_per_second(steps[:50], per_epoch=50) == pytest.approx(10.0)
+
+
+def test_within_the_first_epoch_the_tracing_at_its_start_is_left_out():
+    traced = [step(1, 1_004.0), step(10, 1_004.9), step(20, 1_005.9), step(30, 1_006.9), step(40, 1_007.9)]
+    assert steps_per_second(traced, per_epoch=50) == pytest.approx(10.0)  # from step 10, not 39 / 3.9 s from step 1
+
+
 def test_an_ensemble_tests_every_member_and_their_average_after_its_last_step():
     single = tail_seconds(a_run(), 10.0)
     ensemble = a_run()
