@@ -8,10 +8,11 @@ Catmull-Rom) pieces through control points. Two tables:
   benchmarks' stroke-drawn sets (bench.recognition, the cards' `drawn_accuracy`) are drawn from
   these only, so models trained on the school styles below are still measured on styles they
   were not given.
-- `SCHOOL_TEMPLATES`: 14 more, European school styles MNIST's writers rarely used: a 1 with a
+- `SCHOOL_TEMPLATES`: 17 more, European school styles MNIST's writers rarely used: a 1 with a
   long up-stroke, a 4 in one stroke or with a rounded cup, a 7 with a serif, a crossbar or a bent
-  stem, a 9 whose tail hooks or sweeps left under the head or whose head is left open. Training
-  digits (core.training.synthetic) are drawn from both tables.
+  stem, an 8 written fast (a collapsed lower loop, a small top loop), a 9 whose tail hooks or
+  sweeps left under the head, whose head is left open or is a flat loop. Training digits
+  (core.training.synthetic) are drawn from both tables.
 """
 
 from __future__ import annotations
@@ -128,6 +129,12 @@ SCHOOL_TEMPLATES: dict[int, Styles] = {
         "bent-stem-bar": [[("L", [(0.0, 0.05), (0.95, 0.0)]), ("C", [(0.95, 0.0), (0.6, 0.4), (0.45, 0.75), (0.5, 1.0)])],
                           [("L", [(0.3, 0.48), (0.9, 0.45)])]],
     },
+    8: {  # written fast: the lower loop collapses to a narrow slanted one, or the top loop to a small one
+        "narrow-lower-loop": [[("C", [(0.8, 0.1), (0.5, 0.0), (0.2, 0.12), (0.35, 0.38), (0.58, 0.55), (0.6, 0.85),
+                                      (0.48, 1.0), (0.36, 0.86), (0.42, 0.56), (0.7, 0.36), (0.82, 0.12)])]],
+        "small-top-loop": [[("C", [(0.7, 0.05), (0.5, 0.0), (0.32, 0.1), (0.42, 0.3), (0.75, 0.55), (0.85, 0.85),
+                                   (0.5, 1.0), (0.15, 0.85), (0.3, 0.55), (0.6, 0.3), (0.68, 0.08)])]],
+    },
     9: {  # the tail curls left under the head (a "g"-like 9), or sweeps far left; or the head stays open
         "hook-tail": [[("C", arc(0.5, 0.27, 0.4, 0.27, 10, -355, 14) + [(0.9, 0.6), (0.82, 0.88), (0.55, 1.0),
                                                                       (0.25, 0.95)])]],
@@ -139,5 +146,7 @@ SCHOOL_TEMPLATES: dict[int, Styles] = {
                                                                       (0.2, 0.98), (0.0, 0.82)])]],
         "open-head-curl": [[("C", arc(0.55, 0.22, 0.33, 0.22, 20, -300, 12) + [(0.8, 0.1), (0.88, 0.25), (0.84, 0.6),
                                                                              (0.7, 0.92), (0.35, 1.0), (0.05, 0.85)])]],
+        # a flat, narrow loop for a head and a long straight tail: a 7 with its bar closed into a loop
+        "flat-head": [[("C", arc(0.5, 0.13, 0.42, 0.13, 10, -355, 12)), ("L", [(0.92, 0.15), (0.55, 1.0)])]],
     },
 }

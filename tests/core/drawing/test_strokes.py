@@ -81,6 +81,18 @@ def test_strokes_stay_on_the_canvas():
         assert points.min() >= 0 and points.max() <= CANVAS_SIZE - 1
 
 
+def test_training_sets_also_draw_narrower_digits_than_the_benchmarks_sets():
+    def narrowest(templates: str) -> float:
+        ratios = []
+        for index in range(200):  # the same random hands for both sets
+            strokes = digit_strokes(4, "open", np.random.default_rng([3, index]), jitter=0.0, templates=templates)
+            points = np.array([point for stroke in strokes for point in stroke])
+            ratios.append(np.ptp(points[:, 0]) / np.ptp(points[:, 1]))
+        return min(ratios)
+
+    assert narrowest("all") < 0.35 < narrowest("reference")  # people write 4s a third as wide as tall
+
+
 def test_render_strokes_paints_where_the_strokes_are():
     image = render_strokes([[(40.0, 140.0), (240.0, 140.0)]], 20.0)
     alpha = image[:, :, 3]
