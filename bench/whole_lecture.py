@@ -1,6 +1,6 @@
 """The whole lecture in one lesson: every lecture preset but the ensemble, back to back through the app's queue.
 
-    python -m bench.whole_lecture [--presets NAME ...] [--no-warm-worker] [--keep DIR] [--json]
+    python -m bench.whole_lecture [--presets NAME ...] [--seeds N] [--no-warm-worker] [--keep DIR] [--json]
 
 Queues every lecture preset (the course's rows and its lesson presets; not the ensemble and not
 the app's own models) in a private run store, as a teacher pressing Train on each would, and lets
@@ -10,6 +10,10 @@ does). Reports the total wall time from the first press to the last saved model 
 and how well each run's ETA held once 20% was done (bench.eta; target ±15%). On a virtual
 machine it also says how many CPU-seconds the host took from it during each run (/proc/stat's
 "steal"): the noise this benchmark cannot remove.
+
+`--presets cnn-fast --seeds 3` times the app's own presets the same way: each seed from the moment
+its turn came (the dispatcher started it, as right after a press of Train on an idle machine) to
+its saved model, with the spare worker a class would have.
 """
 
 from __future__ import annotations
@@ -59,11 +63,30 @@ def stolen_between(samples: list[tuple[float, float | None]], start: float, end:
     return after[0] - before[-1]
 
 
-def run_all(names: list[str]) -> tuple[float, list[dict], float | None]:
-    """Queue every preset, keep the queue moving until all ended; (wall seconds, one row per run, CPU-s stolen)."""
+def wait_for_a_spare(limit: float = 90.0) -> None:
+    """Let the dispatcher boot its spare worker before the first press, as in an app that has been open a minute."""
+    if not settings.warm_worker():
+        return
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        dispatcher.reconcile()
+        if any(spare.status == "ready" for spare in spares.all_spares()):
+            return
+        time.sleep(0.5)
+
+
+def run_all(names: list[str], seeds: int = 0) -> tuple[float, list[dict], float | None]:
+    """Queue every preset, keep the queue moving until all ended; (wall seconds, one row per run, CPU-s stolen).
+
+    `seeds` > 0 queues each preset that many times, with seeds 1, 2, …, instead of once with its own seed.
+    """
+    wait_for_a_spare()
     started = time.time()
     samples = [(started, stolen_cpu_seconds())]
-    ids = [runs.create_run(PRESETS[name].spec, name, preset=name) for name in names]
+    queued = [(name, seed) for name in names for seed in range(1, seeds + 1)] if seeds else [(name, None) for name in names]
+    names = [name for name, _ in queued]
+    ids = [runs.create_run(PRESETS[name].spec if seed is None else PRESETS[name].spec.replace(seed=seed),
+                           name if seed is None else f"{name}-seed{seed}", preset=name) for name, seed in queued]
     while True:
         dispatcher.reconcile()  # as the app's supervisor does: start queued runs, keep a spare worker booted
         found = [runs.get_run(run_id) for run_id in ids]
@@ -74,7 +97,7 @@ def run_all(names: list[str]) -> tuple[float, list[dict], float | None]:
     rows = []
     for name, run in zip(names, found):
         result = run.result
-        rows.append({"preset": name, "status": run.status, "test_accuracy": result.test_accuracy if result else None,
+        rows.append({"preset": name, "run": run.name, "seed": run.spec.seed, "status": run.status, "test_accuracy": result.test_accuracy if result else None,
                      "published": PRESETS[name].published_accuracy,
                      "seconds": round(run.finished_at - run.started_at, 1) if run.started_at else None,
                      "stolen_cpu_seconds": stolen_between(samples, run.started_at, run.finished_at)
@@ -87,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     """CLI entry point."""
     parser = argparse.ArgumentParser(prog="python -m bench.whole_lecture", description=__doc__.split("\n\n")[0])
     parser.add_argument("--presets", nargs="+", default=lecture_presets())
+    parser.add_argument("--seeds", type=int, default=0, help="train each preset this many times, seeds 1, 2, … "
+                        "(default: once, with the preset's own seed)")
     parser.add_argument("--no-warm-worker", action="store_true")
     parser.add_argument("--keep", metavar="DIR", help="keep the run store and models in DIR (for bench.eta --runs-dir DIR/runs)")
     parser.add_argument("--json", action="store_true")
@@ -98,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ[settings.MAX_PARALLEL_RUNS_VARIABLE] = "1"
         os.environ[settings.WARM_WORKER_VARIABLE] = "0" if args.no_warm_worker else "1"
         try:
-            wall, rows, stolen = run_all(args.presets)
+            wall, rows, stolen = run_all(args.presets, args.seeds)
             eta_rows = store_report()  # the private store holds only these runs
         finally:
             for row in spares.all_spares():
@@ -111,9 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     for row in rows:
         accuracy = f"{row['test_accuracy']:.4f}" if row["test_accuracy"] is not None else "–"
         published = f"{row['published']:.4f}" if row["published"] is not None else "–"
-        stolen = f"{row['stolen_cpu_seconds']:.1f}" if row["stolen_cpu_seconds"] is not None else "–"
-        print(f"{row['preset']:28s} {row['status']:9s} {accuracy:>7s} (published {published:>6s}) "
-              f"{row['seconds']:>7} s   {stolen:>5} CPU-s taken by the host")
+        taken = f"{row['stolen_cpu_seconds']:.1f}" if row["stolen_cpu_seconds"] is not None else "–"
+        print(f"{row['run']:28s} {row['status']:9s} {accuracy:>7s} (published {published:>6s}) "
+              f"{row['seconds']:>7} s   {taken:>5} CPU-s taken by the host")
     print("How each run's ETA held (bench.eta):")
     for row in eta_rows:
         print(format_row(row))

@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from core.training.batches import without_autotuning
+
 IMAGE_SIZE = 28
 FIT_SIZE = 20
 CENTRE = 14.0  # MNIST's centre of mass (row and column), as in core.drawing.preprocess
@@ -148,4 +150,4 @@ def augmented_dataset(train_inputs: np.ndarray, labels: np.ndarray, batch_size: 
     indices = tf.data.Dataset.range(len(labels)).shuffle(len(labels), seed=seed, reshuffle_each_iteration=True)
     batches = indices.repeat().batch(batch_size, drop_remainder=True)
     numbered = tf.data.Dataset.zip((batches, tf.data.Dataset.counter()))
-    return numbered.map(gather_and_augment, num_parallel_calls=2).prefetch(4)
+    return without_autotuning(numbered.map(gather_and_augment, num_parallel_calls=2).prefetch(4))

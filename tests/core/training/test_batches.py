@@ -77,3 +77,16 @@ def test_shifts_move_whole_digits_by_at_most_the_asked_pixels(mnist):
         assert found, "every digit is the same digit, moved"
         moved += found[0] != (0, 0)
     assert moved > 150  # most digits moved
+
+
+def test_training_pipelines_run_without_tf_data_autotuning(mnist):
+    # With autotuning on, a spare worker's freed warm-up iterators held a run idle for up to 52 s after its last
+    # epoch (core.training.batches.without_autotuning): every pipeline a run trains from turns it off.
+    from core.training.augment import augmented_dataset
+
+    plain = shuffled_batches(mnist.train_images[:500], mnist.train_labels[:500], batch_size=100, seed=1)
+    augmented = augmented_dataset(images_to_inputs(mnist.train_images[:500]), mnist.train_labels[:500], 100, seed=1)
+    for dataset in (plain, augmented):
+        assert dataset.options().autotune.enabled is False
+        inputs, labels = next(iter(dataset))
+        assert inputs.shape == (100, 28, 28, 1) and labels.shape == (100,)
