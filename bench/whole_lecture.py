@@ -1,6 +1,7 @@
 """The whole lecture in one lesson: every lecture preset but the ensemble, back to back through the app's queue.
 
-    python -m bench.whole_lecture [--presets NAME ...] [--seeds N] [--no-warm-worker] [--keep DIR] [--json]
+    python -m bench.whole_lecture [--presets NAME ...] [--seeds N] [--one-at-a-time] [--no-warm-worker] [--keep DIR]
+                                  [--json]
 
 Queues every lecture preset (the course's rows and its lesson presets; not the ensemble and not
 the app's own models) in a private run store, as a teacher pressing Train on each would, and lets
@@ -11,9 +12,9 @@ and how well each run's ETA held once 20% was done (bench.eta; target ±15%). On
 machine it also says how many CPU-seconds the host took from it during each run (/proc/stat's
 "steal"): the noise this benchmark cannot remove.
 
-`--presets cnn-fast --seeds 3` times the app's own presets the same way: each seed from the moment
-its turn came (the dispatcher started it, as right after a press of Train on an idle machine) to
-its saved model, with the spare worker a class would have.
+`--presets cnn-fast --seeds 3 --one-at-a-time` times the app's own presets as a visitor pressing
+Train on an idle machine would wait: each seed from the moment the dispatcher started it to its
+saved model, on the spare worker the app keeps ready.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):  # run as a file: the repository's packages
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -75,29 +77,30 @@ def wait_for_a_spare(limit: float = 90.0) -> None:
         time.sleep(0.5)
 
 
-def run_all(names: list[str], seeds: int = 0) -> tuple[float, list[dict], float | None]:
+def run_all(names: list[str], seeds: int = 0, one_at_a_time: bool = False) -> tuple[float, list[dict], float | None]:
     """Queue every preset, keep the queue moving until all ended; (wall seconds, one row per run, CPU-s stolen).
 
     `seeds` > 0 queues each preset that many times, with seeds 1, 2, …, instead of once with its own seed.
+    `one_at_a_time` presses Train for the next run only once the last one ended and the spare is ready
+    again: each run on an idle machine, none beside a spare booting for the queue.
     """
     wait_for_a_spare()
     started = time.time()
     samples = [(started, stolen_cpu_seconds())]
     queued = [(name, seed) for name in names for seed in range(1, seeds + 1)] if seeds else [(name, None) for name in names]
-    names = [name for name, _ in queued]
-    ids = [runs.create_run(PRESETS[name].spec if seed is None else PRESETS[name].spec.replace(seed=seed),
-                           name if seed is None else f"{name}-seed{seed}", preset=name) for name, seed in queued]
-    while True:
-        dispatcher.reconcile()  # as the app's supervisor does: start queued runs, keep a spare worker booted
-        found = [runs.get_run(run_id) for run_id in ids]
-        samples.append((time.time(), stolen_cpu_seconds()))
-        if all(run.status in FINAL_STATUSES for run in found):
-            break
-        time.sleep(0.5)
+    specs = [(PRESETS[name].spec if seed is None else PRESETS[name].spec.replace(seed=seed),
+              name if seed is None else f"{name}-seed{seed}", name) for name, seed in queued]
+    ids: list[int] = []
+    for batch in ([[spec] for spec in specs] if one_at_a_time else [specs]):
+        if ids:
+            wait_for_a_spare()
+        ids += [runs.create_run(spec, run_name, preset=preset) for spec, run_name, preset in batch]
+        found = _until_ended(ids, samples)
     rows = []
-    for name, run in zip(names, found):
+    for (name, _), run in zip(queued, found):
         result = run.result
-        rows.append({"preset": name, "run": run.name, "seed": run.spec.seed, "status": run.status, "test_accuracy": result.test_accuracy if result else None,
+        rows.append({"preset": name, "run": run.name, "seed": run.spec.seed, "status": run.status,
+                     "test_accuracy": result.test_accuracy if result else None,
                      "published": PRESETS[name].published_accuracy,
                      "seconds": round(run.finished_at - run.started_at, 1) if run.started_at else None,
                      "stolen_cpu_seconds": stolen_between(samples, run.started_at, run.finished_at)
@@ -106,12 +109,25 @@ def run_all(names: list[str], seeds: int = 0) -> tuple[float, list[dict], float 
     return ended - started, rows, stolen_between(samples, started, ended)
 
 
+def _until_ended(ids: list[int], samples: list[tuple[float, float | None]]) -> list[Any]:
+    """Keep the queue moving, as the app's supervisor does, until every run in `ids` ended; the runs."""
+    while True:
+        dispatcher.reconcile()  # start queued runs, keep a spare worker booted
+        found = [runs.get_run(run_id) for run_id in ids]
+        samples.append((time.time(), stolen_cpu_seconds()))
+        if all(run.status in FINAL_STATUSES for run in found):
+            return found
+        time.sleep(0.5)
+
+
 def main(argv: list[str] | None = None) -> int:
     """CLI entry point."""
     parser = argparse.ArgumentParser(prog="python -m bench.whole_lecture", description=__doc__.split("\n\n")[0])
     parser.add_argument("--presets", nargs="+", default=lecture_presets())
     parser.add_argument("--seeds", type=int, default=0, help="train each preset this many times, seeds 1, 2, … "
                         "(default: once, with the preset's own seed)")
+    parser.add_argument("--one-at-a-time", action="store_true", help="press Train for each run only once the last "
+                        "ended and the spare is ready again (each run on an idle machine)")
     parser.add_argument("--no-warm-worker", action="store_true")
     parser.add_argument("--keep", metavar="DIR", help="keep the run store and models in DIR (for bench.eta --runs-dir DIR/runs)")
     parser.add_argument("--json", action="store_true")
@@ -123,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ[settings.MAX_PARALLEL_RUNS_VARIABLE] = "1"
         os.environ[settings.WARM_WORKER_VARIABLE] = "0" if args.no_warm_worker else "1"
         try:
-            wall, rows, stolen = run_all(args.presets, args.seeds)
+            wall, rows, stolen = run_all(args.presets, args.seeds, args.one_at_a_time)
             eta_rows = store_report()  # the private store holds only these runs
         finally:
             for row in spares.all_spares():

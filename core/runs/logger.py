@@ -12,7 +12,7 @@ import math
 import os
 import sys
 import time
-from typing import Any
+from typing import Any, Callable
 
 from core import settings
 from core.i18n import N_
@@ -80,15 +80,17 @@ class MetricLogger:
         """Write the buffered events in one transaction."""
         if self.buffer:
             events, self.buffer = self.buffer, []
-            started = time.monotonic()
-            runs.add_metrics(self.run_id, events)
-            self.slowest_write = max(self.slowest_write, time.monotonic() - started)
+            self._timed(runs.add_metrics, events)
         self.last_flush = time.monotonic()
 
     def set_phase(self, phase: str) -> None:
         """Record what the worker does now (written only when it changes)."""
         if phase != self.phase:
             self.phase = phase
-            started = time.monotonic()
-            runs.set_phase(self.run_id, phase)
-            self.slowest_write = max(self.slowest_write, time.monotonic() - started)
+            self._timed(runs.set_phase, phase)
+
+    def _timed(self, write: Callable[..., None], value: Any) -> None:
+        """One write of this run's row or metrics to the store, keeping the longest it took."""
+        started = time.monotonic()
+        write(self.run_id, value)
+        self.slowest_write = max(self.slowest_write, time.monotonic() - started)
