@@ -94,6 +94,7 @@ def run_all(names: list[str], seeds: int = 0, one_at_a_time: bool = False) -> tu
     for batch in ([[spec] for spec in specs] if one_at_a_time else [specs]):
         if ids:
             wait_for_a_spare()
+            samples.append((time.time(), stolen_cpu_seconds()))  # the next run's stolen time starts here
         ids += [runs.create_run(spec, run_name, preset=preset) for spec, run_name, preset in batch]
         found = _until_ended(ids, samples)
     rows = []
