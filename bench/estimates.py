@@ -47,16 +47,31 @@ def epoch_speed(spec: ModelSpec, data) -> float:
     return architecture.epoch_seconds(1.0, spec.training_digits()) / seconds  # the speed the Train page's formula uses
 
 
-def features(spec: ModelSpec) -> np.ndarray:
-    """Per-sample seconds = [1/batch, dense MACs, conv MACs, activation values] · the four constants."""
+def features(spec: ModelSpec, bfloat16_factor: float = 1.0) -> np.ndarray:
+    """Per-sample seconds = [1/batch, dense MACs, conv MACs, activation values] · the four constants (a
+    mixed-precision spec's multiply-adds weighted by `bfloat16_factor`)."""
     dense, conv, elements = architecture.cost_terms(spec)
-    return np.array([1.0 / spec.batch_size, dense, conv, elements], dtype=float)
+    factor = bfloat16_factor if architecture.mac_factor(spec) != 1.0 else 1.0
+    return np.array([1.0 / spec.batch_size, dense * factor, conv * factor, elements], dtype=float)
 
 
-def fit(rows: list[tuple[ModelSpec, float]]) -> np.ndarray:
+def fit_with_bfloat16(rows: list[tuple[ModelSpec, float]]) -> tuple[np.ndarray, float]:
+    """The four constants and the bfloat16 multiply-add factor together: for each factor from 0.3 to 1.2 the
+    constants are fitted on every run, and the factor whose fit has the smallest relative error wins."""
+    best = None
+    for factor in np.arange(0.30, 1.201, 0.05):
+        constants = fit(rows, factor)
+        predicted = np.array([features(spec, factor) @ constants for spec, _ in rows])
+        error = float(np.sum((predicted * np.array([speed for _, speed in rows]) - 1.0) ** 2))
+        if best is None or error < best[0]:
+            best = (error, constants, float(round(factor, 2)))
+    return best[1], best[2]
+
+
+def fit(rows: list[tuple[ModelSpec, float]], bfloat16_factor: float = 1.0) -> np.ndarray:
     """Least-squares constants (overhead, dense, conv, element) on relative error, none negative (a term that
     would be is dropped and the rest refitted)."""
-    x = np.stack([features(spec) for spec, _ in rows])
+    x = np.stack([features(spec, bfloat16_factor) for spec, _ in rows])
     y = np.array([1.0 / speed for _, speed in rows])
     weights = 1.0 / y  # relative error: a slow CNN and a fast softmax count alike
     active = list(range(x.shape[1]))
@@ -86,11 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.presets:
         spec = PRESETS[name].spec
         rows.append((spec, epoch_speed(spec, data)))
-    constants = fit(rows)
+    constants, bfloat16_factor = fit_with_bfloat16(rows)
     report = []
     for name, (spec, speed) in zip(args.presets, rows):
         estimated = architecture.estimate_epoch_seconds(spec, spec.training_digits()).seconds_per_epoch
-        fitted = epoch_seconds(1.0 / float(features(spec) @ constants), spec)
+        fitted = epoch_seconds(1.0 / float(features(spec, bfloat16_factor) @ constants), spec)
         measured = epoch_seconds(speed, spec)
         report.append({"preset": name, "measured_s_per_epoch": round(measured, 2), "estimate": round(estimated, 2),
                        "error": round(estimated / measured - 1, 3), "fitted": round(fitted, 2),
@@ -98,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     summary = {"load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
                "fitted_constants": {"BATCH_OVERHEAD_SECONDS": float(constants[0]), "DENSE_SECONDS_PER_MAC":
                                     float(constants[1]), "CONV_SECONDS_PER_MAC": float(constants[2]),
-                                    "ELEMENT_SECONDS": float(constants[3])},
+                                    "ELEMENT_SECONDS": float(constants[3]),
+                                    "BFLOAT16_MAC_FACTOR": round(bfloat16_factor, 3)},
                "within_target": sum(abs(row["error"]) <= TARGET for row in report), "presets": len(report)}
     if args.json:
         print(json.dumps({"rows": report, **summary}))

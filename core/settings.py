@@ -21,6 +21,7 @@ LANGUAGE_VARIABLE = "MNIST_LAB_LANGUAGE"
 TEACHER_PASSWORD_VARIABLE = "MNIST_LAB_TEACHER_PASSWORD"
 ADDRESS_VARIABLE = "MNIST_LAB_ADDRESS"
 WARM_WORKER_VARIABLE = "MNIST_LAB_WARM_WORKER"
+MIXED_PRECISION_VARIABLE = "MNIST_LAB_MIXED_PRECISION"
 SECRETS_PASSWORD_KEY = "teacher_password"  # the same password in .streamlit/secrets.toml
 
 DEFAULT_DATA_DIR = REPO_ROOT / "data" / "mnist"
@@ -74,12 +75,19 @@ def warm_worker() -> bool:
     return _text(WARM_WORKER_VARIABLE).lower() not in ("0", "false", "no", "off")
 
 
+def mixed_precision_allowed() -> bool:
+    """$MNIST_LAB_MIXED_PRECISION: presets that ask for bfloat16 arithmetic get it where the CPU has it (default);
+    0, false, no or off trains everything in float32."""
+    return _text(MIXED_PRECISION_VARIABLE).lower() not in ("0", "false", "no", "off")
+
+
 def worker_fingerprint() -> str:
     """The settings a worker's behaviour depends on (its folders, the crash switch), as one short hash: a spare
     started under other settings must not take this server's runs."""
     import hashlib
 
-    values = [str(data_dir().resolve()), str(models_dir().resolve()), str(runs_dir()), str(worker_crash_after_steps())]
+    values = [str(data_dir().resolve()), str(models_dir().resolve()), str(runs_dir()), str(worker_crash_after_steps()),
+              str(mixed_precision_allowed())]
     return hashlib.sha256("\n".join(values).encode()).hexdigest()[:16]
 
 

@@ -18,6 +18,7 @@ from typing import Iterable
 
 from core.datasets.mnist import LECTURE_TRAIN_SIZE, LECTURE_VALIDATION_SIZE
 from core.i18n import N_, _
+from core.lecture.precision import MIXED_BFLOAT16, training_policy
 from core.lecture.spec import IMAGE_SIZE, NUM_CLASSES, ModelSpec
 
 # Cost model, fitted by `python -m bench.estimates` to one real epoch of every preset on this 2-core CPU
@@ -29,6 +30,7 @@ DENSE_SECONDS_PER_MAC = 5.27e-11  # forward + backward + update, per multiply-ad
 CONV_SECONDS_PER_MAC = 3.32e-11  # oneDNN convolutions on 28×28 images…
 ELEMENT_SECONDS = 9.0e-10  # …plus memory traffic: per activation value per layer (conv, ReLU, BN, dropout, pool)
 EVALUATION_FRACTION = 0.35  # a forward pass costs about a third of a training step
+BFLOAT16_MAC_FACTOR = 0.6  # a multiply-add's cost in bfloat16 against float32 (mixed-precision presets; fitted too)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -132,8 +134,14 @@ def cost_terms(spec: ModelSpec) -> tuple[int, int, int]:
 def formula_samples_per_second(spec: ModelSpec) -> float:
     """Training samples per second predicted from the multiply-adds (one member, this machine)."""
     dense, conv, elements = cost_terms(spec)
-    per_sample = dense * DENSE_SECONDS_PER_MAC + conv * CONV_SECONDS_PER_MAC + elements * ELEMENT_SECONDS
+    per_sample = (mac_factor(spec) * (dense * DENSE_SECONDS_PER_MAC + conv * CONV_SECONDS_PER_MAC)
+                  + elements * ELEMENT_SECONDS)
     return spec.batch_size / (BATCH_OVERHEAD_SECONDS + spec.batch_size * per_sample)
+
+
+def mac_factor(spec: ModelSpec) -> float:
+    """How much a multiply-add costs in the arithmetic `spec` trains in on this machine, against float32."""
+    return BFLOAT16_MAC_FACTOR if training_policy(spec) == MIXED_BFLOAT16 else 1.0
 
 
 def epoch_seconds(samples_per_second: float, train_size: int) -> float:
@@ -146,6 +154,7 @@ def _architecture_key(spec: ModelSpec) -> ModelSpec:
     return ModelSpec(conv_filters=spec.conv_filters, conv_kernel_size=spec.conv_kernel_size,
                      hidden_units=spec.hidden_units, use_bias=spec.use_bias, batch_norm=spec.batch_norm,
                      keep_prob=spec.keep_prob, conv_keep_prob=spec.conv_keep_prob, batch_size=spec.batch_size,
+                     mixed_precision=training_policy(spec) == MIXED_BFLOAT16,
                      optimizer="adam" if spec.optimizer in ("adam", "rmsprop", "adagrad") else "gradient_descent")
 
 

@@ -29,7 +29,8 @@ class FusedBatchNormalization(keras.layers.BatchNormalization):
             return super().call(inputs, training=training, mask=mask)
         channels = inputs.shape[-1]
         x = tf.reshape(inputs, (-1, 1, 1, channels)) if rank == 2 else inputs  # the kernel wants NHWC
-        x = tf.cast(x, tf.float32)
+        if x.dtype not in (tf.bfloat16, tf.float16):  # the kernel takes half-precision inputs with float32 statistics
+            x = tf.cast(x, tf.float32)
         scale = tf.cast(self.gamma, tf.float32) if self.scale else tf.ones((channels,), tf.float32)
         offset = tf.cast(self.beta, tf.float32) if self.center else tf.zeros((channels,), tf.float32)
         y, mean, unbiased_variance, _, _, _ = tf.raw_ops.FusedBatchNormV3(

@@ -13,6 +13,7 @@ import keras
 import numpy as np
 
 from core.lecture.fused import FusedAdam, FusedBatchNormalization
+from core.lecture.precision import FLOAT32, training_policy
 from core.lecture.spec import IMAGE_SIZE, NUM_CLASSES, ModelSpec
 
 INPUT_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)
@@ -93,28 +94,31 @@ def _apply_tf1_initial_draw(model: keras.Model, spec: ModelSpec) -> None:
         op_seed += TF1_LAYER_OP_SEED_OFFSET
 
 
-def _activation_layer(name: str) -> keras.layers.Layer:
+def _activation_layer(name: str, dtype: str) -> keras.layers.Layer:
     if name == "leaky_relu":
-        return keras.layers.LeakyReLU(negative_slope=0.01)
-    return keras.layers.Activation(name)
+        return keras.layers.LeakyReLU(negative_slope=0.01, dtype=dtype)
+    return keras.layers.Activation(name, dtype=dtype)
 
 
 def _regularizer(spec: ModelSpec):
     return keras.regularizers.L2(spec.l2) if spec.l2 > 0 else None
 
 
-def _normalise_and_activate(x, spec: ModelSpec):
+def _normalise_and_activate(x, spec: ModelSpec, dtype: str):
     """Batch norm (TensorFlow's fused kernel: core.lecture.fused) before or after the activation, as the spec says."""
     if spec.batch_norm and spec.batch_norm_before_activation:
-        x = FusedBatchNormalization(momentum=spec.batch_norm_momentum)(x)
-    x = _activation_layer(spec.activation)(x)
+        x = FusedBatchNormalization(momentum=spec.batch_norm_momentum, dtype=dtype)(x)
+    x = _activation_layer(spec.activation, dtype)(x)
     if spec.batch_norm and not spec.batch_norm_before_activation:
-        x = FusedBatchNormalization(momentum=spec.batch_norm_momentum)(x)
+        x = FusedBatchNormalization(momentum=spec.batch_norm_momentum, dtype=dtype)(x)
     return x
 
 
-def build_network(spec: ModelSpec, name: str = "model") -> keras.Model:
-    """The uncompiled network for one spec (a single member; ensembles are built by training)."""
+def build_network(spec: ModelSpec, name: str = "model", dtype: str = FLOAT32) -> keras.Model:
+    """The uncompiled network for one spec (a single member; ensembles are built by training).
+
+    `dtype` is the layers' Keras dtype policy ("mixed_bfloat16": core.lecture.precision); the softmax is float32.
+    """
     spec.validate()
     inputs = keras.Input(shape=INPUT_SHAPE, name="image")
     x = inputs
@@ -124,27 +128,27 @@ def build_network(spec: ModelSpec, name: str = "model") -> keras.Model:
         x = keras.layers.Conv2D(
             filters, spec.conv_kernel_size, padding="same", use_bias=spec.use_bias,
             kernel_initializer=_initializer(conv_init, conv_stddev), bias_initializer=_bias_initializer(spec),
-            kernel_regularizer=_regularizer(spec),
+            kernel_regularizer=_regularizer(spec), dtype=dtype,
         )(x)  # (N, H, W, filters)
-        x = _normalise_and_activate(x, spec)
+        x = _normalise_and_activate(x, spec, dtype)
         if spec.pool_last_block or block < len(spec.conv_filters):
-            x = keras.layers.MaxPooling2D(2, padding="same")(x)  # 28 → 14 → 7 → 4, as in lab 11
+            x = keras.layers.MaxPooling2D(2, padding="same", dtype=dtype)(x)  # 28 → 14 → 7 → 4, as in lab 11
         if spec.conv_keep_prob < 1:
-            x = keras.layers.Dropout(rate=1 - spec.conv_keep_prob)(x)  # keep_prob → Keras rate
-    x = keras.layers.Flatten()(x)  # (N, 784) or (N, H·W·filters)
+            x = keras.layers.Dropout(rate=1 - spec.conv_keep_prob, dtype=dtype)(x)  # keep_prob → Keras rate
+    x = keras.layers.Flatten(dtype=dtype)(x)  # (N, 784) or (N, H·W·filters)
     for units in spec.hidden_units:
         x = keras.layers.Dense(
             units, use_bias=spec.use_bias, kernel_initializer=_initializer(spec.weight_init, spec.weight_stddev),
-            bias_initializer=_bias_initializer(spec), kernel_regularizer=_regularizer(spec),
+            bias_initializer=_bias_initializer(spec), kernel_regularizer=_regularizer(spec), dtype=dtype,
         )(x)
-        x = _normalise_and_activate(x, spec)
+        x = _normalise_and_activate(x, spec, dtype)
         if spec.keep_prob < 1:
-            x = keras.layers.Dropout(rate=1 - spec.keep_prob)(x)  # keep_prob → Keras rate
+            x = keras.layers.Dropout(rate=1 - spec.keep_prob, dtype=dtype)(x)  # keep_prob → Keras rate
     x = keras.layers.Dense(
         NUM_CLASSES, use_bias=spec.use_bias, kernel_initializer=_initializer(spec.weight_init, spec.weight_stddev),
-        bias_initializer=_bias_initializer(spec), name="logits",
+        bias_initializer=_bias_initializer(spec), name="logits", dtype=dtype,
     )(x)
-    outputs = keras.layers.Softmax(name="probabilities")(x)  # (N, 10)
+    outputs = keras.layers.Softmax(name="probabilities", dtype=FLOAT32)(x)  # (N, 10), float32 for the cost
     model = keras.Model(inputs, outputs, name=name)
     if spec.tf1_draw_seed is not None:
         _apply_tf1_initial_draw(model, spec)
@@ -207,12 +211,21 @@ def make_loss(spec: ModelSpec) -> keras.losses.Loss:
 def build_model(spec: ModelSpec, name: str = "model", steps_per_execution: int = 1,
                 extra_metrics: tuple = (), total_steps: int | None = None) -> keras.Model:
     """Build and compile the model a spec describes (labels are integer digits 0–9); accuracy is always measured."""
-    model = build_network(spec, name=name)
+    model = build_network(spec, name=name, dtype=training_policy(spec))
     # XLA (jit_compile) is 2–3× slower on this CPU (docs/SPEED.md): always off.
     model.compile(optimizer=make_optimizer(spec, total_steps), loss=make_loss(spec),
                   metrics=["accuracy", *extra_metrics],
                   jit_compile=False, steps_per_execution=steps_per_execution)
     return model
+
+
+def as_float32(model: keras.Model, spec: ModelSpec) -> keras.Model:
+    """`model` itself if it computes in float32, else the same network and weights in float32 (what is saved)."""
+    if all(layer.dtype_policy.name == FLOAT32 for layer in model.layers):
+        return model
+    copy = build_network(spec, name=model.name)
+    copy.set_weights(model.get_weights())
+    return copy
 
 
 def average_models(members: list[keras.Model], name: str = "ensemble") -> keras.Model:

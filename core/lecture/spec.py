@@ -97,6 +97,7 @@ class ModelSpec:
     synthetic_digits: int = 0  # stroke-drawn digits added to the training digits (core.training.synthetic)
     class_drawings: bool = False  # the class's labelled drawings (training part) added (core.drawing.labelled)
     ensemble_members: int = 1  # >1: train this many copies (seeds seed, seed+1, …) and average them
+    mixed_precision: bool = False  # bfloat16 layers, float32 weights, where the CPU has it (core.lecture.precision)
     seed: int = 777
 
     def validate(self) -> "ModelSpec":
@@ -142,9 +143,10 @@ class ModelSpec:
                 value=repr(self.label_smoothing)))
         _check_int_range("shift_pixels", self.shift_pixels, 0, MAX_SHIFT_PIXELS)
         _check_int_range("synthetic_digits", self.synthetic_digits, 0, MAX_SYNTHETIC_DIGITS)
-        if not isinstance(self.class_drawings, bool):
-            raise SpecError("class_drawings", _("class_drawings must be true or false, got {value}").format(
-                value=repr(self.class_drawings)))
+        for name in ("class_drawings", "mixed_precision"):
+            if not isinstance(getattr(self, name), bool):
+                raise SpecError(name, _("{name} must be true or false, got {value}").format(
+                    name=name, value=repr(getattr(self, name))))
         for name in ("weight_stddev", "bias_stddev"):
             value = getattr(self, name)
             if not _is_number(value) or not (0 < value <= 10):
@@ -238,6 +240,8 @@ class ModelSpec:
             extras.append(_("label smoothing {value}").format(value=f"{self.label_smoothing:g}"))
         if self.schedule == "one_cycle":
             extras.append(_("one-cycle learning rate"))
+        if self.mixed_precision:
+            extras.append(_("bfloat16 arithmetic"))
         if self.ensemble_members > 1:
             text = _("ensemble of {count} × {model}").format(count=self.ensemble_members, model=text)
         return text + (", " + ", ".join(extras) if extras else "")

@@ -27,6 +27,7 @@ WARM_UP_DIGITS = 2_000
 WARM_UP_SPECS = (  # one per kind of layer the lecture trains; 20 steps each
     ModelSpec(hidden_units=(16,), epochs=None, steps=20),
     ModelSpec(conv_filters=(4,), epochs=None, steps=20),
+    ModelSpec(conv_filters=(4,), batch_norm=True, mixed_precision=True, epochs=None, steps=20),  # the CNN presets' bfloat16
 )
 
 

@@ -45,7 +45,7 @@ def _fit_one(spec, train, validation, on_progress, should_stop, log_every, membe
     """Train one network; returns (model, history, callback state)."""
     import keras
 
-    from core.lecture.network import build_model, make_loss
+    from core.lecture.network import as_float32, build_model, make_loss
     from core.training.callbacks import LectureProgress, StepCosts
 
     keras.utils.set_random_seed(spec.seed)
@@ -76,6 +76,7 @@ def _fit_one(spec, train, validation, on_progress, should_stop, log_every, membe
     history = model.fit(dataset, epochs=epochs, steps_per_epoch=batches_per_epoch, shuffle=False,
                         validation_data=validation_data, validation_batch_size=validation_batch_size,
                         callbacks=callbacks, verbose=0)
+    model = as_float32(model, spec)  # tested and saved in float32, whatever it trained in (core.lecture.precision)
     return model, {key: [float(v) for v in values] for key, values in history.history.items()}, progress
 
 

@@ -48,8 +48,8 @@ def test_the_lecture_shapes_read_as_in_class():
     # bench.estimates on this 2-core machine (one real epoch each): the estimate lands near them.
     ("softmax", {}, 60_000, 150_000),  # measured ≈ 116k samples/s (0.49 s per epoch with validation)
     ("nn-dropout", {}, 8_000, 16_000),  # ≈ 12k samples/s
-    ("cnn", {"batch_size": 100}, 1_000, 2_300),  # ≈ 1.5k samples/s (batch 100)
-    ("cnn-deep", {}, 1_700, 3_500),  # ≈ 2.5k samples/s
+    ("cnn", {"batch_size": 100, "mixed_precision": False}, 1_000, 2_300),  # ≈ 1.5k samples/s (batch 100, float32)
+    ("cnn-deep", {"mixed_precision": False}, 1_700, 3_500),  # ≈ 2.5k samples/s (float32)
 ])
 def test_the_estimate_matches_the_measured_baselines(preset_name, spec_changes, low, high):
     spec = get_preset(preset_name).spec.replace(**spec_changes)
@@ -94,3 +94,17 @@ def test_the_table_needs_no_tensorflow():
            "print('tensorflow' in sys.modules, 'keras' in sys.modules)"
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip() == "False False"
+
+
+def test_bfloat16_speeds_the_estimate_only_where_the_cpu_has_it(monkeypatch):
+    from core.lecture import precision
+
+    spec = get_preset("cnn-deep").spec
+    float32 = architecture.estimate_epoch_seconds(spec.replace(mixed_precision=False)).seconds_per_epoch
+    monkeypatch.setattr(precision, "cpu_has_bfloat16", lambda: True)  # the hardware, not the project
+    assert architecture.estimate_epoch_seconds(spec).seconds_per_epoch < 0.9 * float32
+    monkeypatch.setenv("MNIST_LAB_MIXED_PRECISION", "off")
+    assert architecture.estimate_epoch_seconds(spec).seconds_per_epoch == pytest.approx(float32)
+    monkeypatch.delenv("MNIST_LAB_MIXED_PRECISION")
+    monkeypatch.setattr(precision, "cpu_has_bfloat16", lambda: False)
+    assert architecture.estimate_epoch_seconds(spec).seconds_per_epoch == pytest.approx(float32)

@@ -79,11 +79,21 @@ def test_a_run_handed_to_a_ready_spare_trains_and_the_spare_is_replaced(warm):
     assert [row.tag for row in replacement] != [first.tag] and len(replacement) == 1
 
 
-def test_a_run_in_a_spare_can_be_cancelled(warm):
-    ready_spare()
+def thread_niceness(pid: int) -> set[int]:
+    """The niceness of every thread of process `pid` (Linux keeps one per thread)."""
+    return {os.getpriority(os.PRIO_PROCESS, int(task)) for task in os.listdir(f"/proc/{pid}/task")}
+
+
+def test_a_spare_waits_at_the_lowest_priority_and_its_run_trains_at_the_usual_one_and_can_be_cancelled(warm):
+    waiting = ready_spare()
+    usual = os.getpriority(os.PRIO_PROCESS, 0)
+    assert thread_niceness(waiting.trainer_pid) == {spare.SPARE_NICENESS}  # TensorFlow's threads too
     run_id = runs.create_run(ModelSpec(hidden_units=(64,), epochs=3), "long")  # 1,800 steps: minutes
     assert dispatcher.dispatch() == [run_id]
     wait_until(lambda: runs.get_metrics(run_id))
+    # Raising a priority back needs root (or a nice limit): elsewhere the run says so in its log.
+    expected = usual if os.geteuid() == 0 else spare.SPARE_NICENESS
+    assert thread_niceness(runs.get_run(run_id).trainer_pid) == {expected}
     assert runs.cancel(run_id, Actor("teacher", teacher=True)) == "running"
     run = wait_final(run_id)
     assert run.status == "cancelled" and run.result.saved_model is None
