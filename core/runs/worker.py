@@ -187,12 +187,16 @@ def _trainer(run_id: int | None, tag: str | None = None) -> int:
             data = None
             if tag is not None:
                 spares.set_trainer(tag, os.getpid())
+                niceness = spare.yield_the_cpu()
                 data = spare.warm_up(lambda: spare.is_taken(tag))
                 spares.mark_ready(tag)
                 run_id = spare.wait_for_run(tag)
                 if run_id is None:  # retired, or idle too long
                     return 0
                 spare.write_output_to(runs.log_path(run_id))
+                if not spare.take_the_cpu_back(niceness):
+                    print(f"run {run_id}: trains at niceness {spare.SPARE_NICENESS} (the system would not raise it "
+                          "back): other busy programs slow it down", file=sys.stderr, flush=True)
             runs.set_trainer_pid(run_id, os.getpid())
             status = run_worker(run_id, data)
             print(f"run {run_id}: {status}", file=sys.stderr, flush=True)
