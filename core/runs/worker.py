@@ -233,6 +233,8 @@ def _monitor(run_id: int | None, trainer: int, tag: str | None = None) -> int:
         code = None
     from core.models.store import remove_stale_temporary_files
 
+    with contextlib.suppress(OSError):  # before the death is recorded: whoever sees "failed" sees no leftovers
+        remove_stale_temporary_files(pid=trainer)
     for _attempt in range(3):
         try:
             if tag is not None:
@@ -245,8 +247,6 @@ def _monitor(run_id: int | None, trainer: int, tag: str | None = None) -> int:
         except Exception:  # noqa: BLE001 - a busy store: try again, then leave it to the server's supervisor
             traceback.print_exc()
             time.sleep(1.0)
-    with contextlib.suppress(OSError):
-        remove_stale_temporary_files(pid=trainer)
     if run_id is None:  # a spare that never got a run: whoever runs the queue starts the next spare
         return 0 if code == 0 else 1
     try:
