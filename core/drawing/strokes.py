@@ -1,7 +1,7 @@
 """Digits drawn as strokes, the way visitors draw them on the 280×280 canvas — never MNIST images.
 
 Each digit 0–9 has several stroke templates (styles, core.drawing.templates): the 39 reference
-styles the benchmarks draw from, and 17 European school styles that only training adds
+styles the benchmarks draw from, and 24 European school styles that only training adds
 (`templates="all"`). `digit_strokes` jitters the control points, warps the whole digit a
 little, then slants, rotates, squeezes, sizes and places it on the canvas; `render_strokes`
 paints the strokes anti-aliased with round caps onto a transparent RGBA canvas exactly like the
@@ -30,7 +30,7 @@ DIGITS = tuple(range(10))
 # Every style of every digit, by name: the reference styles first, then the school styles.
 TEMPLATES: dict[int, dict[str, list]] = {digit: REFERENCE_TEMPLATES[digit] | SCHOOL_TEMPLATES.get(digit, {})
                                          for digit in DIGITS}
-TEMPLATE_SETS = ("reference", "all")  # what a set of digits is drawn from: the 39 reference styles, or all 56
+TEMPLATE_SETS = ("reference", "all")  # what a set of digits is drawn from: the 39 reference styles, or all 63
 
 
 def styles_of(digit: int, templates: str = "reference") -> list[str]:
@@ -82,8 +82,8 @@ def digit_strokes(digit: int, style: str, rng: np.random.Generator, canvas_size:
     Training sets (`templates="all"`) also squeeze digits narrower: people write 4s, 6s and 8s
     as narrow as a third of their height, which the benchmarks' reference sets leave out.
     """
-    if digit == 1:
-        aspects = (0.3, 0.6)
+    if digit == 1:  # training 1s also come as wide as a long up-stroke makes them
+        aspects = (0.3, 0.75) if templates == "all" else (0.3, 0.6)
     else:
         aspects = (0.3, 0.9) if templates == "all" else (0.45, 0.85)
     return template_strokes(TEMPLATES[digit][style], rng, canvas_size, stroke_width, jitter, aspects)

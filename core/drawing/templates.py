@@ -8,10 +8,11 @@ Catmull-Rom) pieces through control points. Two tables:
   benchmarks' stroke-drawn sets (bench.recognition, the cards' `drawn_accuracy`) are drawn from
   these only, so models trained on the school styles below are still measured on styles they
   were not given.
-- `SCHOOL_TEMPLATES`: 17 more, European school styles MNIST's writers rarely used: a 1 with a
-  long up-stroke, a 4 in one stroke or with a rounded cup, a 7 with a serif, a crossbar or a bent
-  stem, an 8 written fast (a collapsed lower loop, a small top loop), a 9 whose tail hooks or
-  sweeps left under the head, whose head is left open or is a flat loop. Training digits
+- `SCHOOL_TEMPLATES`: 24 more, European school styles MNIST's writers rarely used: a 1 with a
+  long up-stroke, a 4 in one stroke, with a rounded cup, a zigzag or a stem only below the bar, a
+  7 with a serif, a crossbar (high or low) or a bent stem, an 8 written fast (a collapsed lower
+  loop, a small top loop), a 9 whose tail hooks, bulges or sweeps left under the head, whose head
+  is left open, a flat loop, a small loop or half the digit. Training digits
   (core.training.synthetic) are drawn from both tables.
 """
 
@@ -111,6 +112,8 @@ SCHOOL_TEMPLATES: dict[int, Styles] = {
         "up-stroke": [[("L", [(0.0, 0.5), (0.62, 0.0), (0.6, 1.0)])]],
         "up-stroke-curved": [[("C", [(0.0, 0.42), (0.3, 0.22), (0.62, 0.0)]), ("L", [(0.62, 0.0), (0.58, 1.0)])]],
         "up-stroke-base": [[("L", [(0.05, 0.4), (0.6, 0.0), (0.6, 1.0)])], [("L", [(0.2, 1.0), (0.95, 1.0)])]],
+        # the up-stroke as long as the stem is wide apart: from low on the left, steep, then straight down
+        "up-stroke-long": [[("L", [(0.0, 0.62), (0.8, 0.0), (0.78, 1.0)])]],
     },
     4: {
         # one stroke: left arm down, along the bar, up the right stem, and down it again below the bar
@@ -121,6 +124,11 @@ SCHOOL_TEMPLATES: dict[int, Styles] = {
                         [("L", [(0.78, 0.0), (0.76, 1.0)])]],
         "cup-one-stroke": [[("C", [(0.1, 0.0), (0.06, 0.42), (0.25, 0.62), (0.6, 0.6), (0.76, 0.3), (0.8, 0.0)]),
                             ("L", [(0.8, 0.0), (0.76, 1.0)])]],
+        # an "L" with a rounded corner, then a short stem that starts at the bar (or just above) and goes down
+        "short-stem": [[("C", [(0.12, 0.0), (0.06, 0.42), (0.18, 0.62), (0.55, 0.62), (0.95, 0.6)])],
+                       [("L", [(0.74, 0.4), (0.72, 1.0)])]],
+        # one zigzag stroke: down to the left, the bar rising to the right, then the stem down from its end
+        "zigzag": [[("L", [(0.55, 0.0), (0.02, 0.62), (0.9, 0.36), (0.72, 1.0)])]],
     },
     7: {
         "serif-bar": [[("L", [(0.0, 0.15), (0.05, 0.0), (1.0, 0.02), (0.4, 1.0)])], [("L", [(0.25, 0.52), (0.85, 0.5)])]],
@@ -128,6 +136,9 @@ SCHOOL_TEMPLATES: dict[int, Styles] = {
                             [("L", [(0.35, 0.5), (0.95, 0.5)])]],
         "bent-stem-bar": [[("L", [(0.0, 0.05), (0.95, 0.0)]), ("C", [(0.95, 0.0), (0.6, 0.4), (0.45, 0.75), (0.5, 1.0)])],
                           [("L", [(0.3, 0.48), (0.9, 0.45)])]],
+        # the stem bowed like a ")" and a long bar low on it, starting left of the stem
+        "low-bar": [[("L", [(0.02, 0.05), (0.9, 0.0)]), ("C", [(0.9, 0.0), (0.85, 0.35), (0.62, 0.7), (0.5, 1.0)])],
+                    [("L", [(0.2, 0.63), (0.98, 0.6)])]],
     },
     8: {  # written fast: the lower loop collapses to a narrow slanted one, or the top loop to a small one
         "narrow-lower-loop": [[("C", [(0.8, 0.1), (0.5, 0.0), (0.2, 0.12), (0.35, 0.38), (0.58, 0.55), (0.6, 0.85),
@@ -148,5 +159,13 @@ SCHOOL_TEMPLATES: dict[int, Styles] = {
                                                                              (0.7, 0.92), (0.35, 1.0), (0.05, 0.85)])]],
         # a flat, narrow loop for a head and a long straight tail: a 7 with its bar closed into a loop
         "flat-head": [[("C", arc(0.5, 0.13, 0.42, 0.13, 10, -355, 12)), ("L", [(0.92, 0.15), (0.55, 1.0)])]],
+        # a wide round head half the digit's height, the tail down its right side and hooked left underneath
+        "big-head-hook": [[("C", arc(0.5, 0.27, 0.48, 0.27, 5, -360, 14) + [(0.97, 0.55), (0.88, 0.86), (0.6, 1.0),
+                                                                        (0.25, 0.95)])]],
+        # a small head, then a long tail that bulges right and curls back left (a "g")
+        "small-head-bulge": [[("C", arc(0.42, 0.14, 0.26, 0.14, 10, -355, 12) + [(0.78, 0.32), (0.9, 0.62),
+                                                                              (0.72, 0.9), (0.4, 1.0), (0.08, 0.9)])]],
+        # a small head up on the right and a long straight tail slanting down to the left
+        "small-head-slant": [[("C", arc(0.68, 0.14, 0.3, 0.14, 10, -355, 12)), ("L", [(0.97, 0.17), (0.25, 1.0)])]],
     },
 }

@@ -242,8 +242,9 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "cnn-handwriting", N_("CNN for real handwriting (school styles)"), APP_SOURCE,
-            # lab-11-2's CNN, 12 epochs of MNIST plus 30,000 stroke-drawn digits in every template (docs/HANDWRITING.md)
-            _CNN_DEEP.replace(epochs=12, synthetic_digits=30_000), None,
+            # lab-11-2's CNN, 12 epochs of MNIST plus 30,000 stroke-drawn digits in every template, a one-cycle
+            # learning rate and shifts of ±1 px (docs/HANDWRITING.md: each measured on the pen-drawn digits)
+            _CNN_DEEP.replace(epochs=12, synthetic_digits=30_000, schedule="one_cycle", shift_pixels=1), None,
             N_("the app's own: measured on real pen-drawn digits of people no model saw (bench/handwriting.py)"),
             N_("MNIST's writers rarely wrote a 1 with a long up-stroke, a crossed 7 or a 9 with a hooked tail: "
                "stroke-drawn digits in those school styles teach the lab-11-2 CNN to read people it never saw."),

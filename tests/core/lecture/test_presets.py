@@ -50,5 +50,5 @@ def test_an_unknown_preset_names_the_known_ones():
 
 def test_the_handwriting_cnn_is_lab_11_2s_with_stroke_drawn_digits_in_every_style():
     deep, handwriting = get_preset("cnn-deep").spec, get_preset("cnn-handwriting").spec
-    assert handwriting == deep.replace(epochs=12, synthetic_digits=30_000)
+    assert handwriting == deep.replace(epochs=12, synthetic_digits=30_000, schedule="one_cycle", shift_pixels=1)
     assert not handwriting.augment and get_preset("cnn-handwriting").published_accuracy is None
