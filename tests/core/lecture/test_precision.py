@@ -45,7 +45,7 @@ def test_the_policy_follows_the_spec_the_cpu_and_the_setting(monkeypatch, bfloat
 
 
 def test_the_lecture_cnns_ask_for_bfloat16_and_the_lessons_about_gradients_do_not():
-    for name in ("cnn", "cnn-lab", "cnn-deep", "ensemble", "cnn-fast"):
+    for name in ("cnn", "cnn-lab", "cnn-deep", "ensemble", "cnn-fast", "cnn-five-minutes"):
         assert get_preset(name).spec.mixed_precision, name
     # 24·48·96 channels (cnn-minute) ran 1.4× slower in bfloat16 here: oneDNN's fast kernels want multiples of 16.
     for name in ("softmax", "nn-xavier", "nn-sigmoid-deep", "nn-zeros", "nn-he", "cnn-minute", "cnn-fast-ensemble"):

@@ -30,7 +30,7 @@ def test_every_preset_says_where_it_comes_from_and_what_it_teaches():
         assert preset.published_accuracy is None or 0 < preset.published_accuracy <= 1
     lessons_from_the_videos = {"nn-sigmoid-deep", "nn-he", "nn-zeros"}
     apps_own = {name for name, preset in PRESETS.items() if not preset.is_lecture}
-    assert apps_own == {"cnn-fast", "cnn-minute", "cnn-fast-ensemble", "cnn-drawn", "cnn-handwriting"}
+    assert apps_own == {"cnn-fast", "cnn-minute", "cnn-five-minutes", "cnn-fast-ensemble", "cnn-drawn", "cnn-handwriting"}
     assert {name for name, preset in PRESETS.items() if preset.published_accuracy is None} == \
         lessons_from_the_videos | apps_own - {"cnn-drawn"}
 
@@ -52,3 +52,10 @@ def test_the_handwriting_cnn_is_lab_11_2s_with_stroke_drawn_digits_in_every_styl
     deep, handwriting = get_preset("cnn-deep").spec, get_preset("cnn-handwriting").spec
     assert handwriting == deep.replace(epochs=12, synthetic_digits=30_000, schedule="one_cycle", shift_pixels=1)
     assert not handwriting.augment and get_preset("cnn-handwriting").published_accuracy is None
+
+
+def test_the_five_minute_cnn_is_cnn_minute_wider_longer_and_in_bfloat16():
+    minute, five = get_preset("cnn-minute").spec, get_preset("cnn-five-minutes").spec
+    assert five == minute.replace(conv_filters=(32, 64, 128), steps=6450, shift_pixels=2, mixed_precision=True)
+    assert all(filters % 16 == 0 for filters in five.conv_filters)  # oneDNN's bfloat16 fast path
+    assert five.epochs_of_data(55_000) == pytest.approx(15.0, abs=0.02)
