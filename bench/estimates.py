@@ -1,13 +1,14 @@
 """Does the time estimate hold? Every preset's steady training speed here against the formula a fresh server uses.
 
-    python -m bench.estimates [--presets NAME ...] [--json]
+    python -m bench.estimates [--presets NAME ...] [--json] [--measured EARLIER.json]
 
 Each preset (one ensemble member) trains one epoch of 55,000 digits through the app's trainer;
 the epoch's time (from the 10th batch to the end of the validation pass, scaled to the whole
 epoch: TensorFlow's first tracing left out) is compared with
 `core.lecture.architecture.estimate_epoch_seconds` with no finished runs to calibrate it (a fresh
-server). It also fits the formula's four constants to these measurements by least squares and
-reports the error the fitted constants would have: the numbers to put in architecture.py.
+server). It also fits the formula's five constants to these measurements by least squares and
+reports the error the fitted constants would have: the numbers to put in architecture.py; and each preset's
+error with the constants fitted on the other presets only (left out: a model the fit never saw).
 Target (issue 14): every preset within ±25%.
 """
 
@@ -47,16 +48,21 @@ def epoch_speed(spec: ModelSpec, data) -> float:
     return architecture.epoch_seconds(1.0, spec.training_digits()) / seconds  # the speed the Train page's formula uses
 
 
+CONSTANTS = ("BATCH_OVERHEAD_SECONDS", "LAYER_OVERHEAD_SECONDS", "DENSE_SECONDS_PER_MAC", "CONV_SECONDS_PER_MAC",
+             "ELEMENT_SECONDS")  # architecture.py's names, in the order of `features`
+
+
 def features(spec: ModelSpec, bfloat16_factor: float = 1.0) -> np.ndarray:
-    """Per-sample seconds = [1/batch, dense MACs, conv MACs, activation values] · the four constants (a
-    mixed-precision spec's multiply-adds weighted by `bfloat16_factor`)."""
+    """Per-sample seconds = [1/batch, layers/batch, dense MACs, conv MACs, activation values] · the five constants
+    (a mixed-precision spec's multiply-adds weighted by `bfloat16_factor`)."""
     dense, conv, elements = architecture.cost_terms(spec)
     factor = bfloat16_factor if architecture.mac_factor(spec) != 1.0 else 1.0
-    return np.array([1.0 / spec.batch_size, dense * factor, conv * factor, elements], dtype=float)
+    return np.array([1.0 / spec.batch_size, architecture.layer_operations(spec) / spec.batch_size, dense * factor,
+                     conv * factor, elements], dtype=float)
 
 
 def fit_with_bfloat16(rows: list[tuple[ModelSpec, float]]) -> tuple[np.ndarray, float]:
-    """The four constants and the bfloat16 multiply-add factor together: for each factor from 0.3 to 1.2 the
+    """The five constants and the bfloat16 multiply-add factor together: for each factor from 0.3 to 1.2 the
     constants are fitted on every run, and the factor whose fit has the smallest relative error wins."""
     best = None
     for factor in np.arange(0.30, 1.201, 0.05):
@@ -69,7 +75,7 @@ def fit_with_bfloat16(rows: list[tuple[ModelSpec, float]]) -> tuple[np.ndarray, 
 
 
 def fit(rows: list[tuple[ModelSpec, float]], bfloat16_factor: float = 1.0) -> np.ndarray:
-    """Least-squares constants (overhead, dense, conv, element) on relative error, none negative (a term that
+    """Least-squares constants (step, layer, dense, conv, element) on relative error, none negative (a term that
     would be is dropped and the rest refitted)."""
     x = np.stack([features(spec, bfloat16_factor) for spec, _ in rows])
     y = np.array([1.0 / speed for _, speed in rows])
@@ -84,6 +90,21 @@ def fit(rows: list[tuple[ModelSpec, float]], bfloat16_factor: float = 1.0) -> np
         del active[int(np.argmin(solved))]
 
 
+def report_row(name: str, rows: list[tuple[ModelSpec, float]], index: int, constants: np.ndarray,
+               bfloat16_factor: float) -> dict:
+    """One preset: measured epoch, today's estimate, the refit's, and the refit's without this preset (a model
+    the constants never saw, as on a fresh server)."""
+    spec, speed = rows[index]
+    others, others_factor = fit_with_bfloat16(rows[:index] + rows[index + 1:])
+    estimated = architecture.estimate_epoch_seconds(spec, spec.training_digits()).seconds_per_epoch
+    fitted = epoch_seconds(1.0 / float(features(spec, bfloat16_factor) @ constants), spec)
+    left_out = epoch_seconds(1.0 / float(features(spec, others_factor) @ others), spec)
+    measured = epoch_seconds(speed, spec)
+    return {"preset": name, "measured_s_per_epoch": round(measured, 2), "estimate": round(estimated, 2),
+            "error": round(estimated / measured - 1, 3), "fitted": round(fitted, 2),
+            "fitted_error": round(fitted / measured - 1, 3), "left_out_error": round(left_out / measured - 1, 3)}
+
+
 def epoch_seconds(speed: float, spec: ModelSpec) -> float:
     """Seconds per epoch as the Train page shows them (training plus the validation pass)."""
     return architecture.epoch_seconds(speed, spec.training_digits())
@@ -95,34 +116,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--presets", nargs="+", default=[name for name, p in PRESETS.items()
                                                           if not p.expect_divergence])
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--measured", type=Path, default=None,
+                        help="refit on the epochs of an earlier --json report instead of training again")
     args = parser.parse_args(argv)
-    data, rows = load_mnist(), []
     load_before = os.getloadavg()[0]
-    for name in args.presets:
-        spec = PRESETS[name].spec
-        rows.append((spec, epoch_speed(spec, data)))
+    if args.measured:
+        earlier = {row["preset"]: row["measured_s_per_epoch"] for row in json.loads(args.measured.read_text())["rows"]}
+        args.presets = [name for name in args.presets if name in earlier]
+        rows = [(PRESETS[name].spec, architecture.epoch_seconds(1.0, PRESETS[name].spec.training_digits())
+                 / earlier[name]) for name in args.presets]
+    else:
+        data = load_mnist()
+        rows = [(PRESETS[name].spec, epoch_speed(PRESETS[name].spec, data)) for name in args.presets]
     constants, bfloat16_factor = fit_with_bfloat16(rows)
-    report = []
-    for name, (spec, speed) in zip(args.presets, rows):
-        estimated = architecture.estimate_epoch_seconds(spec, spec.training_digits()).seconds_per_epoch
-        fitted = epoch_seconds(1.0 / float(features(spec, bfloat16_factor) @ constants), spec)
-        measured = epoch_seconds(speed, spec)
-        report.append({"preset": name, "measured_s_per_epoch": round(measured, 2), "estimate": round(estimated, 2),
-                       "error": round(estimated / measured - 1, 3), "fitted": round(fitted, 2),
-                       "fitted_error": round(fitted / measured - 1, 3)})
+    report = [report_row(name, rows, index, constants, bfloat16_factor) for index, name in enumerate(args.presets)]
     summary = {"load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
-               "fitted_constants": {"BATCH_OVERHEAD_SECONDS": float(constants[0]), "DENSE_SECONDS_PER_MAC":
-                                    float(constants[1]), "CONV_SECONDS_PER_MAC": float(constants[2]),
-                                    "ELEMENT_SECONDS": float(constants[3]),
+               "fitted_constants": {**dict(zip(CONSTANTS, map(float, constants))),
                                     "BFLOAT16_MAC_FACTOR": round(bfloat16_factor, 3)},
-               "within_target": sum(abs(row["error"]) <= TARGET for row in report), "presets": len(report)}
+               "within_target": sum(abs(row["error"]) <= TARGET for row in report),
+               "fitted_within_target": sum(abs(row["fitted_error"]) <= TARGET for row in report),
+               "left_out_within_target": sum(abs(row["left_out_error"]) <= TARGET for row in report),
+               "presets": len(report)}
     if args.json:
         print(json.dumps({"rows": report, **summary}))
         return 0
-    print(f"{'preset':26s} {'measured':>9s} {'estimate':>9s} {'error':>7s} {'fitted':>8s} {'error':>7s}")
+    print(f"{'preset':26s} {'measured':>9s} {'estimate':>9s} {'error':>7s} {'fitted':>8s} {'error':>7s} "
+          f"{'left out':>9s}")
     for row in report:
-        print(f"{row['preset']:26s} {row['measured_s_per_epoch']:8.1f}s {row['estimate']:8.1f}s {row['error']:+7.0%} "
-              f"{row['fitted']:7.1f}s {row['fitted_error']:+7.0%}")
+        print(f"{row['preset']:26s} {row['measured_s_per_epoch']:8.2f}s {row['estimate']:8.2f}s {row['error']:+7.0%} "
+              f"{row['fitted']:7.2f}s {row['fitted_error']:+7.0%} {row['left_out_error']:+9.0%}")
     print(json.dumps(summary))
     return 0
 

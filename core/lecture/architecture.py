@@ -23,14 +23,17 @@ from core.lecture.spec import IMAGE_SIZE, NUM_CLASSES, ModelSpec
 
 # Cost model, fitted by `python -m bench.estimates` to one real epoch of every preset on this 2-core CPU
 # (Keras 3.15 / TF 2.21, the project's fused batch norm and Adam, uint8 pipeline, steps_per_execution 10):
-# seconds per training batch = BATCH_OVERHEAD + batch × (dense MACs × DENSE + conv MACs × CONV + activations × ELEMENT).
-# Fitted on relative error over 23 presets (batch 32–256, softmax … deep CNN): 22 within ±25% of their measured epoch.
-BATCH_OVERHEAD_SECONDS = 1.03e-3  # Python + TF dispatch per step (ten steps per call into TensorFlow)
-DENSE_SECONDS_PER_MAC = 5.27e-11  # forward + backward + update, per multiply-add of a dense layer
-CONV_SECONDS_PER_MAC = 3.32e-11  # oneDNN convolutions on 28×28 images…
-ELEMENT_SECONDS = 9.0e-10  # …plus memory traffic: per activation value per layer (conv, ReLU, BN, dropout, pool)
+# seconds per training batch = BATCH_OVERHEAD + layers × LAYER_OVERHEAD
+#                              + batch × (dense MACs × DENSE + conv MACs × CONV + activations × ELEMENT).
+# Fitted on relative error over 24 presets (batch 32–256, softmax … deep CNN): 23 within ±25% of their measured
+# epoch; fitted on the other 23 only, 21 of 24 (the per-layer term took deep narrow nets from −35% to +6%).
+BATCH_OVERHEAD_SECONDS = 9.23e-4  # Python + TF dispatch per step (ten steps per call into TensorFlow)
+LAYER_OVERHEAD_SECONDS = 8.40e-5  # per computing layer per step: forward, backward and update kernels each start
+DENSE_SECONDS_PER_MAC = 5.59e-11  # forward + backward + update, per multiply-add of a dense layer
+CONV_SECONDS_PER_MAC = 5.35e-11  # oneDNN convolutions on 28×28 images…
+ELEMENT_SECONDS = 6.51e-10  # …plus memory traffic: per activation value per layer (conv, ReLU, BN, dropout, pool)
 EVALUATION_FRACTION = 0.35  # a forward pass costs about a third of a training step
-BFLOAT16_MAC_FACTOR = 0.6  # a multiply-add's cost in bfloat16 against float32 (mixed-precision presets; fitted too)
+BFLOAT16_MAC_FACTOR = 0.45  # a multiply-add's cost in bfloat16 against float32 (mixed-precision presets; fitted too)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,12 +134,20 @@ def cost_terms(spec: ModelSpec) -> tuple[int, int, int]:
     return dense, conv, elements
 
 
+def layer_operations(spec: ModelSpec) -> int:
+    """Layers that compute at every step (one member): every row but Input and Flatten, and an L2 penalty per weighted layer."""
+    rows = [row for row in layer_table(spec) if not row.layer.startswith(("Input", "Flatten"))]
+    weighted = sum(1 for row in rows if row.layer.startswith(("Conv2D", "Dense")))
+    return len(rows) + (weighted if spec.l2 > 0 else 0)
+
+
 def formula_samples_per_second(spec: ModelSpec) -> float:
-    """Training samples per second predicted from the multiply-adds (one member, this machine)."""
+    """Training samples per second predicted from the layers and multiply-adds (one member, this machine)."""
     dense, conv, elements = cost_terms(spec)
     per_sample = (mac_factor(spec) * (dense * DENSE_SECONDS_PER_MAC + conv * CONV_SECONDS_PER_MAC)
                   + elements * ELEMENT_SECONDS)
-    return spec.batch_size / (BATCH_OVERHEAD_SECONDS + spec.batch_size * per_sample)
+    per_batch = BATCH_OVERHEAD_SECONDS + layer_operations(spec) * LAYER_OVERHEAD_SECONDS
+    return spec.batch_size / (per_batch + spec.batch_size * per_sample)
 
 
 def mac_factor(spec: ModelSpec) -> float:
