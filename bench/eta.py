@@ -64,10 +64,11 @@ def eta_checks(run: Run, metrics: Sequence[dict[str, Any]], after: float = AFTER
     if run.status != "finished" or run.finished_at is None or run.started_at is None or stopped_early(run):
         return []
     running = dataclasses.replace(run, status="running")
-    steps = [event for event in metrics if event["kind"] == "step" and event.get("logged_at")]
     checks = []
-    for count, event in enumerate(steps, start=1):
-        shown = progress(running, steps[:count], now=event["logged_at"])
+    for count, event in enumerate(metrics, start=1):
+        if event["kind"] != "step" or not event.get("logged_at"):
+            continue
+        shown = progress(running, metrics[:count], now=event["logged_at"])
         left = run.finished_at - event["logged_at"]
         if shown is None or shown.eta is None or shown.fraction < after or left <= 0:
             continue

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from bench.eta import eta_checks, eta_report
-from core.charts.progress import tail_seconds
+from core.charts.pace import tail_seconds
 from core.lecture.presets import get_preset
 from core.runs import store as runs
 from core.settings import REPO_ROOT
