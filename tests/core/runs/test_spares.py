@@ -130,15 +130,12 @@ def test_a_starting_server_retires_every_waiting_spare(stand_ins):
     assert spares.get(waiting).status == "retired" and spares.assignment(taken) == ("taken", 4)
 
 
-def test_a_full_machine_boots_a_spare_only_for_a_run_waiting_in_the_queue(warm, stand_ins, monkeypatch):
+def test_a_full_machine_boots_no_spare_not_even_for_a_run_waiting_in_the_queue(warm, stand_ins, monkeypatch):
     monkeypatch.setenv(settings.MAX_PARALLEL_RUNS_VARIABLE, "1")
     training = runs.create_run(SMALL_SPEC, "training")
     runs.set_status(training, "running", pid=stand_ins(str(training)))  # a live worker, its run id last
-    assert dispatcher.keep_a_spare() is None  # the machine is full and nothing waits: no start-up to overlap
+    assert dispatcher.keep_a_spare() is None  # the machine is full and nothing waits
     runs.create_run(SMALL_SPEC, "next")
-    tag = dispatcher.keep_a_spare()  # the next run will need a worker: boot it while the first one trains
-    try:
-        assert tag is not None and spares.get(tag).status == "starting"
-        assert dispatcher.keep_a_spare() is None  # one is enough
-    finally:
-        kill(spares.get(tag).pid)
+    # A spare booting beside the training run would cost it 30–40% of its pace and throw its ETA off; the
+    # queued run starts its own worker when the first one ends.
+    assert dispatcher.keep_a_spare() is None and spares.all_spares() == []
