@@ -1,6 +1,6 @@
 """Does the time estimate hold? Every preset's steady training speed here against the formula a fresh server uses.
 
-    python -m bench.estimates [--presets NAME ...] [--json] [--measured EARLIER.json]
+    python -m bench.estimates [--presets NAME ...] [--json] [--measured EARLIER.json ...]
 
 Each preset (one ensemble member) trains two epochs of 55,000 digits through the app's trainer;
 the second epoch's time (from the end of the first validation to the end of the second: training,
@@ -97,7 +97,7 @@ def report_row(name: str, rows: list[tuple[ModelSpec, float]], index: int, const
     """One preset: measured epoch, today's estimate, the refit's, and the refit's without this preset (a model
     the constants never saw, as on a fresh server)."""
     spec, speed = rows[index]
-    others, others_factor = fit_with_bfloat16(rows[:index] + rows[index + 1:])
+    others, others_factor = fit_with_bfloat16([row for row in rows if row[0] != spec])  # every pass of it left out
     estimated = architecture.estimate_epoch_seconds(spec, spec.training_digits()).seconds_per_epoch
     fitted = epoch_seconds(1.0 / float(features(spec, bfloat16_factor) @ constants), spec)
     left_out = epoch_seconds(1.0 / float(features(spec, others_factor) @ others), spec)
@@ -118,15 +118,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--presets", nargs="+", default=[name for name, p in PRESETS.items()
                                                           if not p.expect_divergence])
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--measured", type=Path, default=None,
-                        help="refit on the epochs of an earlier --json report instead of training again")
+    parser.add_argument("--measured", type=Path, nargs="+", default=None,
+                        help="refit on the epochs of earlier --json reports (one row per preset and report) "
+                             "instead of training again")
     args = parser.parse_args(argv)
     load_before = os.getloadavg()[0]
     if args.measured:
-        earlier = {row["preset"]: row["measured_s_per_epoch"] for row in json.loads(args.measured.read_text())["rows"]}
-        args.presets = [name for name in args.presets if name in earlier]
-        rows = [(PRESETS[name].spec, architecture.epoch_seconds(1.0, PRESETS[name].spec.training_digits())
-                 / earlier[name]) for name in args.presets]
+        earlier = [(row["preset"], row["measured_s_per_epoch"]) for report in args.measured
+                   for row in json.loads(report.read_text())["rows"] if row["preset"] in args.presets]
+        args.presets = [name for name, _ in earlier]
+        rows = [(PRESETS[name].spec, architecture.epoch_seconds(1.0, PRESETS[name].spec.training_digits()) / seconds)
+                for name, seconds in earlier]
     else:
         data = load_mnist()
         rows = [(PRESETS[name].spec, epoch_speed(PRESETS[name].spec, data)) for name in args.presets]

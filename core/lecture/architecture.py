@@ -25,16 +25,17 @@ from core.lecture.spec import IMAGE_SIZE, NUM_CLASSES, ModelSpec
 # (Keras 3.15 / TF 2.21, the project's fused batch norm and Adam, uint8 pipeline, steps_per_execution 10):
 # seconds per training batch = BATCH_OVERHEAD + layers × LAYER_OVERHEAD + BN/dropout layers × HEAVY_LAYER_OVERHEAD
 #                              + batch × (dense MACs × DENSE + conv MACs × CONV + activations × ELEMENT).
-# Fitted on relative error over 24 presets (batch 32–256, softmax … deep CNN) by bench.estimates, each
-# preset's second epoch (the first is slower: tracing, and ~20 layer probes that cost an MLP as much as its
-# steps): 24 within ±25% of their measured epoch; fitted on the other 23 only, 22 of 24. Without the batch-norm
-# and dropout term: 22 and 19 (keras-bn-dropout-earlystop −44%: four such layers in a 50-unit net).
-BATCH_OVERHEAD_SECONDS = 4.67e-4  # Python + TF dispatch per step (ten steps per call into TensorFlow)
-LAYER_OVERHEAD_SECONDS = 2.84e-5  # per computing layer per step: forward, backward and update kernels each start
-HEAVY_LAYER_OVERHEAD_SECONDS = 2.71e-4  # a batch norm (statistics, moving averages) or dropout (random mask) layer
-DENSE_SECONDS_PER_MAC = 4.69e-11  # forward + backward + update, per multiply-add of a dense layer
-CONV_SECONDS_PER_MAC = 4.03e-11  # oneDNN convolutions on 28×28 images…
-ELEMENT_SECONDS = 4.09e-10  # …plus memory traffic: per activation value per layer (conv, ReLU, BN, dropout, pool)
+# Fitted on relative error by bench.estimates over two passes of 24 presets each (batch 32–256, softmax … deep
+# CNN; 2026-12-08, 15 minutes apart), each preset's second epoch (the first is slower: tracing, and ~20 layer
+# probes that cost an MLP as much as its steps): 23 of 24 within ±25% of their measured epoch in each pass.
+# Fitted on one pass and judged on the other: 21 of 24 both ways (this VM: the same tiny net 0.70 s, then 1.16 s).
+# Without the batch-norm and dropout term, one pass: 22 in-sample (keras-bn-dropout-earlystop −44%).
+BATCH_OVERHEAD_SECONDS = 4.48e-4  # Python + TF dispatch per step (ten steps per call into TensorFlow)
+LAYER_OVERHEAD_SECONDS = 4.18e-5  # per computing layer per step: forward, backward and update kernels each start
+HEAVY_LAYER_OVERHEAD_SECONDS = 1.68e-4  # a batch norm (statistics, moving averages) or dropout (random mask) layer
+DENSE_SECONDS_PER_MAC = 4.49e-11  # forward + backward + update, per multiply-add of a dense layer
+CONV_SECONDS_PER_MAC = 3.93e-11  # oneDNN convolutions on 28×28 images…
+ELEMENT_SECONDS = 4.53e-10  # …plus memory traffic: per activation value per layer (conv, ReLU, BN, dropout, pool)
 EVALUATION_FRACTION = 0.35  # a forward pass costs about a third of a training step
 BFLOAT16_MAC_FACTOR = 0.50  # a multiply-add's cost in bfloat16 against float32 (mixed-precision presets; fitted too)
 
