@@ -95,7 +95,7 @@ def pauses_to_come(run: Run, events: Sequence[dict[str, Any]], rate: float) -> f
     pauses = probe_pauses(events)
     probe = sorted(pauses.values())[len(pauses) // 2] if pauses else 0.0
     ended = sum(event["kind"] == "epoch" for event in events)
-    every = min(pauses) if pauses else 0
+    every = min(pauses, default=0)  # probes fall on every `every`-th step, the first on step `every`
     probes_left = (run.steps_per_epoch - 1) // every - len(pauses) if every and not ended else 0
     validation = LECTURE_VALIDATION_SIZE * EVALUATION_SHARE / (rate * run.spec.batch_size)
     epochs_ahead = max(0, run.total_epochs - ended)
