@@ -58,9 +58,9 @@ def features(spec: ModelSpec, bfloat16_factor: float = 1.0) -> np.ndarray:
     activation values] · the six constants (a mixed-precision spec's multiply-adds weighted by `bfloat16_factor`)."""
     dense, conv, elements = architecture.cost_terms(spec)
     factor = bfloat16_factor if architecture.mac_factor(spec) != 1.0 else 1.0
-    heavy = architecture.heavy_layer_operations(spec)
-    return np.array([1.0 / spec.batch_size, (architecture.layer_operations(spec) - heavy) / spec.batch_size,
-                     heavy / spec.batch_size, dense * factor, conv * factor, elements], dtype=float)
+    light, heavy = architecture.layer_counts(spec)
+    return np.array([1.0 / spec.batch_size, light / spec.batch_size, heavy / spec.batch_size, dense * factor,
+                     conv * factor, elements], dtype=float)
 
 
 def fit_with_bfloat16(rows: list[tuple[ModelSpec, float]]) -> tuple[np.ndarray, float]:

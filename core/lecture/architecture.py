@@ -145,9 +145,11 @@ def layer_operations(spec: ModelSpec) -> int:
     return len(rows) + (weighted if spec.l2 > 0 else 0)
 
 
-def heavy_layer_operations(spec: ModelSpec) -> int:
-    """The batch norm and dropout layers among `layer_operations` (one member): each costs several kernels a step."""
-    return sum(1 for row in layer_table(spec) if row.layer.startswith(("BatchNormalization", "Dropout")))
+def layer_counts(spec: ModelSpec) -> tuple[int, int]:
+    """`layer_operations` split in two: (other layers, batch norm and dropout layers), each of the latter costing
+    several kernels a step; the formula's two per-layer terms."""
+    heavy = sum(1 for row in layer_table(spec) if row.layer.startswith(("BatchNormalization", "Dropout")))
+    return layer_operations(spec) - heavy, heavy
 
 
 def formula_samples_per_second(spec: ModelSpec) -> float:
@@ -155,9 +157,8 @@ def formula_samples_per_second(spec: ModelSpec) -> float:
     dense, conv, elements = cost_terms(spec)
     per_sample = (mac_factor(spec) * (dense * DENSE_SECONDS_PER_MAC + conv * CONV_SECONDS_PER_MAC)
                   + elements * ELEMENT_SECONDS)
-    heavy = heavy_layer_operations(spec)
-    per_batch = (BATCH_OVERHEAD_SECONDS + (layer_operations(spec) - heavy) * LAYER_OVERHEAD_SECONDS
-                 + heavy * HEAVY_LAYER_OVERHEAD_SECONDS)
+    light, heavy = layer_counts(spec)
+    per_batch = BATCH_OVERHEAD_SECONDS + light * LAYER_OVERHEAD_SECONDS + heavy * HEAVY_LAYER_OVERHEAD_SECONDS
     return spec.batch_size / (per_batch + spec.batch_size * per_sample)
 
 

@@ -106,7 +106,7 @@ def keep_a_spare(max_parallel: int | None = None) -> str | None:
     Spares of dead processes are forgotten, and waiting ones started under other settings retired. A
     spare never boots beside a machine full of training runs, not even for a queued run: booting beside
     a run cost it 30–40% of its pace (nn: 27–31 s instead of 18.5 s, even at niceness 19) and threw its
-    ETA off by up to 60%, while the queued run's own start-up, after it, costs 3–6 s (issue 14).
+    ETA off by up to 60%, while the queued run's own start-up, after it, costs 4–7 s (issue 14).
     """
     limit = settings.max_parallel_runs() if max_parallel is None else max_parallel
     fingerprint = settings.worker_fingerprint()
